@@ -1,0 +1,8 @@
+// drizzle-kit generates SQL migrations from server/db/schema.ts into migrations/.
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'sqlite',
+  schema: './server/db/schema.ts',
+  out: './migrations',
+});

@@ -1,0 +1,18 @@
+// The one tRPC router of Kairos; the client imports only its type.
+import { lifecycleRouter } from './lifecycle.ts';
+import { personasRouter } from './personas.ts';
+import { setupRouter } from './setup.ts';
+import { router } from './trpc.ts';
+import { usersRouter } from './users.ts';
+
+export const appRouter = router({
+  setup: setupRouter,
+  users: usersRouter,
+  lifecycle: lifecycleRouter,
+  personas: personasRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Procedures that answer without a session: everything else needs one. */
+export const PUBLIC_PROCEDURES = ['setup.status', 'setup.createOwner'] as const;

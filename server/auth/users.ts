@@ -1,0 +1,33 @@
+// Creating workspace users, shared by the owner set-up, Settings and the CLI.
+import { count, eq } from 'drizzle-orm';
+import type { Role } from '../../shared/roles.ts';
+import type { Db } from '../db/client.ts';
+import { user } from '../db/schema.ts';
+import type { Auth } from './auth.ts';
+
+export interface NewUser {
+  email: string;
+  password: string;
+  name: string;
+  role: Role;
+}
+
+export class UserInputError extends Error {}
+
+export function countUsers(db: Db): number {
+  return db.select({ n: count() }).from(user).get()?.n ?? 0;
+}
+
+export function findUserByEmail(db: Db, email: string) {
+  return db.select().from(user).where(eq(user.email, email.trim().toLowerCase())).get();
+}
+
+/** Creates a user with a hashed password through better-auth; a taken email is a UserInputError. */
+export async function createUser(db: Db, auth: Auth, input: NewUser) {
+  const email = input.email.trim().toLowerCase();
+  if (findUserByEmail(db, email)) throw new UserInputError(`A user with the email ${email} already exists.`);
+  const result = await auth.api.createUser({
+    body: { email, password: input.password, name: input.name.trim() || email, role: input.role },
+  });
+  return result.user;
+}

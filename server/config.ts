@@ -1,0 +1,93 @@
+// Configuration from the environment, validated at start: every bad value is named with what is wrong.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export interface Config {
+  port: number;
+  dataDir: string;
+  publicUrl: string;
+  smtpUrl: string | undefined;
+  /** Set when SECRET is given; otherwise resolveSecret() reads or creates DATA_DIR/secret. */
+  secret: string | undefined;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+const MIN_SECRET_LENGTH = 32;
+
+const envSchema = z.object({
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number between 1 and 65535')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 65535, 'must be a whole number between 1 and 65535')
+    .optional(),
+  DATA_DIR: z.string().min(1, 'must not be empty').optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL such as https://kairos.example.com' })
+    .optional(),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587' })
+    .optional(),
+  SECRET: z
+    .string()
+    .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (or leave it unset to have one generated)`)
+    .optional(),
+});
+
+/** Reads the environment; an empty variable counts as unset. Pure: touches no files. */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): ConfigResult {
+  const present = Object.fromEntries(
+    Object.keys(envSchema.shape)
+      .map((key) => [key, env[key]?.trim()])
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        return `${name}=${JSON.stringify(present[name])}: ${issue.message}`;
+      }),
+    };
+  }
+  const port = parsed.data.PORT ?? 3000;
+  return {
+    ok: true,
+    config: {
+      port,
+      dataDir: path.resolve(cwd, parsed.data.DATA_DIR ?? './data'),
+      publicUrl: (parsed.data.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+      smtpUrl: parsed.data.SMTP_URL,
+      secret: parsed.data.SECRET,
+    },
+  };
+}
+
+/** The configured SECRET, or the one generated once into DATA_DIR/secret (mode 600) and reused after. */
+export function resolveSecret(config: Config): string {
+  if (config.secret) return config.secret;
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = path.join(config.dataDir, 'secret');
+  if (existsSync(file)) {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length >= MIN_SECRET_LENGTH) return stored;
+  }
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+/** For entry points: the config, or every problem on stderr and exit code 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  const result = loadConfig(env);
+  if (result.ok) return result.config;
+  process.stderr.write(
+    `Kairos cannot start: the configuration is invalid.\n${result.errors.map((e) => `  - ${e}`).join('\n')}\n`,
+  );
+  process.exit(1);
+}

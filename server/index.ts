@@ -1,0 +1,32 @@
+// Kairos server entry: validates config, prepares DATA_DIR, serves the app and stops cleanly on SIGTERM.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigOrExit } from './config.ts';
+import { createApp } from './http/app.ts';
+import { log } from './log.ts';
+import { openWorkspace } from './workspace.ts';
+
+const config = loadConfigOrExit();
+const workspace = openWorkspace(config);
+const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
+const app = createApp({ db: workspace.db, auth: workspace.auth, clientDir });
+
+const server = app.listen(config.port, (error?: Error) => {
+  if (error) {
+    process.stderr.write(`Kairos cannot listen on port ${config.port}: ${error.message}\n`);
+    process.exit(1);
+  }
+  log.info({ port: config.port, dataDir: config.dataDir }, 'kairos started');
+  process.stdout.write(`\nKairos is running: open ${config.publicUrl}\n\n`);
+});
+
+function shutdown(signal: string) {
+  log.info({ signal }, 'kairos stopping');
+  server.close(() => {
+    workspace.close();
+    process.exit(0);
+  });
+  server.closeAllConnections();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
