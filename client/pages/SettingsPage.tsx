@@ -1,0 +1,51 @@
+// Settings: users (admins), with API keys and sending to come.
+import { Alert, Tabs } from '@mantine/core';
+import { IconKey, IconLock, IconMailCog, IconUsers } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '../api/trpc.ts';
+import { PageHeader } from '../ui/PageHeader.tsx';
+import { PlannedFeature } from '../ui/PlannedFeature.tsx';
+import { LoadingState } from '../ui/QueryState.tsx';
+import { UsersPanel } from './settings/UsersPanel.tsx';
+
+export function SettingsPage() {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.users.me.queryOptions());
+  return (
+    <>
+      <PageHeader title="Settings" description="The workspace's people, keys and sending." />
+      <Tabs defaultValue="users" keepMounted={false}>
+        <Tabs.List mb="lg">
+          <Tabs.Tab value="users" leftSection={<IconUsers size={16} aria-hidden />}>
+            Users
+          </Tabs.Tab>
+          <Tabs.Tab value="keys" leftSection={<IconKey size={16} aria-hidden />}>
+            API keys
+          </Tabs.Tab>
+          <Tabs.Tab value="sending" leftSection={<IconMailCog size={16} aria-hidden />}>
+            Sending
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="users">
+          {me.isPending && <LoadingState label="Loading" />}
+          {me.data?.role === 'admin' && <UsersPanel currentUserId={me.data.id} />}
+          {me.data && me.data.role !== 'admin' && (
+            <Alert icon={<IconLock aria-hidden />} variant="light" color="gray" title="Admins manage users">
+              Ask an admin of this workspace to add people or change roles.
+            </Alert>
+          )}
+        </Tabs.Panel>
+        <Tabs.Panel value="keys">
+          <PlannedFeature icon={IconKey} title="API keys are coming" planned={['Write keys for the Segment-compatible event API', 'Revocation']}>
+            This part of Kairos is not available in this version yet.
+          </PlannedFeature>
+        </Tabs.Panel>
+        <Tabs.Panel value="sending">
+          <PlannedFeature icon={IconMailCog} title="Sending settings are coming" planned={['Sender identities', 'Quiet hours and frequency cap']}>
+            This part of Kairos is not available in this version yet.
+          </PlannedFeature>
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}

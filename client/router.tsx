@@ -1,0 +1,43 @@
+// Pages of the web app; everything but set-up and sign-in sits behind a session.
+import { createBrowserRouter } from 'react-router';
+import { AppLayout } from './ui/AppLayout.tsx';
+import { RequireSession } from './ui/RequireSession.tsx';
+import { LifecyclePage } from './pages/LifecyclePage.tsx';
+import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { PersonasPage } from './pages/PersonasPage.tsx';
+import {
+  ContactsPage,
+  ExperimentsPage,
+  InboxPage,
+  JourneysPage,
+  NewJourneyPage,
+  TemplatesPage,
+} from './pages/PlannedPages.tsx';
+import { SettingsPage } from './pages/SettingsPage.tsx';
+import { SetupPage } from './pages/SetupPage.tsx';
+import { SignInPage } from './pages/SignInPage.tsx';
+
+export const router = createBrowserRouter([
+  { path: '/setup', element: <SetupPage /> },
+  { path: '/sign-in', element: <SignInPage /> },
+  {
+    element: <RequireSession />,
+    children: [
+      {
+        element: <AppLayout />,
+        children: [
+          { index: true, element: <LifecyclePage /> },
+          { path: 'journeys', element: <JourneysPage /> },
+          { path: 'journeys/new', element: <NewJourneyPage /> },
+          { path: 'templates', element: <TemplatesPage /> },
+          { path: 'contacts', element: <ContactsPage /> },
+          { path: 'personas', element: <PersonasPage /> },
+          { path: 'experiments', element: <ExperimentsPage /> },
+          { path: 'inbox', element: <InboxPage /> },
+          { path: 'settings', element: <SettingsPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);

@@ -1,0 +1,93 @@
+// The app shell: header with the account menu, navigation, and the page.
+import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconChevronDown, IconLogout } from '@tabler/icons-react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { ROLE_LABELS } from '../../shared/roles.ts';
+import { authClient } from '../api/auth.ts';
+import { useTRPC } from '../api/trpc.ts';
+import { Logo } from './Logo.tsx';
+import { SECTIONS } from './nav.ts';
+
+function isActive(sectionPath: string, pathname: string): boolean {
+  return sectionPath === '/' ? pathname === '/' : pathname === sectionPath || pathname.startsWith(`${sectionPath}/`);
+}
+
+function AccountMenu() {
+  const trpc = useTRPC();
+  const me = useQuery(trpc.users.me.queryOptions());
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+
+  async function signOut() {
+    await authClient.signOut();
+    queryClient.clear();
+    navigate('/sign-in', { replace: true });
+  }
+
+  if (!me.data) return null;
+  return (
+    <Menu position="bottom-end" width={220}>
+      <Menu.Target>
+        <UnstyledButton aria-label={`Account: ${me.data.name}`}>
+          <Group gap="xs">
+            <Avatar name={me.data.name} color="initials" size="sm" />
+            <Text size="sm" fw={500} visibleFrom="sm">
+              {me.data.name}
+            </Text>
+            <Badge variant="light" size="sm" visibleFrom="sm">
+              {ROLE_LABELS[me.data.role]}
+            </Badge>
+            <IconChevronDown size={14} aria-hidden />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>{me.data.email}</Menu.Label>
+        <Menu.Item leftSection={<IconLogout size={16} aria-hidden />} onClick={signOut}>
+          Sign out
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+export function AppLayout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const { pathname } = useLocation();
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="lg"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="sm">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Logo />
+          </Group>
+          <AccountMenu />
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        {SECTIONS.map((section) => (
+          <NavLink
+            key={section.path}
+            component={RouterNavLink}
+            to={section.path}
+            label={section.label}
+            leftSection={<section.icon size={18} stroke={1.6} aria-hidden />}
+            active={isActive(section.path, pathname)}
+            onClick={close}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main bg="gray.0">
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,29 @@
+// The app's sections, in navigation order.
+import {
+  IconChartDots3,
+  IconFlask,
+  IconInbox,
+  IconLayoutGrid,
+  IconMail,
+  IconRoute,
+  IconSettings,
+  IconUsers,
+  type Icon,
+} from '@tabler/icons-react';
+
+export interface Section {
+  path: string;
+  label: string;
+  icon: Icon;
+}
+
+export const SECTIONS: readonly Section[] = [
+  { path: '/', label: 'Lifecycle', icon: IconLayoutGrid },
+  { path: '/journeys', label: 'Journeys', icon: IconRoute },
+  { path: '/templates', label: 'Templates', icon: IconMail },
+  { path: '/contacts', label: 'Contacts', icon: IconUsers },
+  { path: '/personas', label: 'Personas', icon: IconChartDots3 },
+  { path: '/experiments', label: 'Experiments', icon: IconFlask },
+  { path: '/inbox', label: 'Inbox', icon: IconInbox },
+  { path: '/settings', label: 'Settings', icon: IconSettings },
+];

@@ -1,0 +1,137 @@
+// Configuration from the environment: defaults, every bad value named, and the generated secret.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig, resolveSecret, type Config, type ConfigResult } from '../../server/config.ts';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const LONG_SECRET = 'a-secret-that-is-long-enough-0123456789';
+
+function configOf(result: ConfigResult): Config {
+  if (!result.ok) throw new Error(`expected a valid config, got: ${result.errors.join('; ')}`);
+  return result.config;
+}
+
+function errorsOf(result: ConfigResult): string[] {
+  if (result.ok) throw new Error('expected the config to be refused');
+  return result.errors;
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults when nothing is set', () => {
+    const config = configOf(loadConfig({}, '/srv/kairos'));
+    expect(config).toEqual({
+      port: 3000,
+      dataDir: '/srv/kairos/data',
+      publicUrl: 'http://localhost:3000',
+      smtpUrl: undefined,
+      secret: undefined,
+    });
+  });
+
+  it('resolves a relative DATA_DIR against the working directory', () => {
+    expect(configOf(loadConfig({ DATA_DIR: 'state/kairos' }, '/srv')).dataDir).toBe('/srv/state/kairos');
+    expect(configOf(loadConfig({ DATA_DIR: '/var/lib/kairos' }, '/srv')).dataDir).toBe('/var/lib/kairos');
+  });
+
+  it('builds the default PUBLIC_URL from the given PORT', () => {
+    const config = configOf(loadConfig({ PORT: '8080' }));
+    expect(config.port).toBe(8080);
+    expect(config.publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('strips the trailing slash of PUBLIC_URL', () => {
+    expect(configOf(loadConfig({ PUBLIC_URL: 'https://kairos.example.com/' })).publicUrl).toBe(
+      'https://kairos.example.com',
+    );
+  });
+
+  it('accepts SMTP_URL and SECRET as given', () => {
+    const config = configOf(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com:465', SECRET: LONG_SECRET }));
+    expect(config.smtpUrl).toBe('smtps://u:p@mail.example.com:465');
+    expect(config.secret).toBe(LONG_SECRET);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '0'],
+    ['PUBLIC_URL', 'ftp://x'],
+    ['PUBLIC_URL', 'not a url'],
+    ['SMTP_URL', 'http://x'],
+    ['SECRET', 'too-short'],
+  ])('refuses %s=%s and names it', (name, value) => {
+    const errors = errorsOf(loadConfig({ [name]: value }));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`${name}=`);
+    expect(errors[0]).toContain(value);
+  });
+
+  it('reports every bad value at once', () => {
+    const errors = errorsOf(loadConfig({ PORT: 'abc', PUBLIC_URL: 'ftp://x', SMTP_URL: 'http://x', SECRET: 'short' }));
+    const named = errors.map((e) => e.split('=')[0]).sort();
+    expect(named).toEqual(['PORT', 'PUBLIC_URL', 'SECRET', 'SMTP_URL']);
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = configOf(loadConfig({ PORT: '', DATA_DIR: '', PUBLIC_URL: '', SMTP_URL: '', SECRET: '' }, '/srv'));
+    expect(config).toEqual({
+      port: 3000,
+      dataDir: '/srv/data',
+      publicUrl: 'http://localhost:3000',
+      smtpUrl: undefined,
+      secret: undefined,
+    });
+  });
+});
+
+describe('resolveSecret', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function tempDataDir(): string {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kairos-secret-'));
+    dirs.push(dir);
+    return path.join(dir, 'data');
+  }
+
+  it('generates a secret into DATA_DIR/secret, readable only by its owner', () => {
+    const config = configOf(loadConfig({ DATA_DIR: tempDataDir() }));
+    const secret = resolveSecret(config);
+    const file = path.join(config.dataDir, 'secret');
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(file, 'utf8').trim()).toBe(secret);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('reuses the generated secret on the next start', () => {
+    const config = configOf(loadConfig({ DATA_DIR: tempDataDir() }));
+    const first = resolveSecret(config);
+    expect(resolveSecret(config)).toBe(first);
+  });
+
+  it('prefers SECRET from the environment and writes no file', () => {
+    const dataDir = tempDataDir();
+    const generated = resolveSecret(configOf(loadConfig({ DATA_DIR: dataDir })));
+    const config = configOf(loadConfig({ DATA_DIR: dataDir, SECRET: LONG_SECRET }));
+    expect(resolveSecret(config)).toBe(LONG_SECRET);
+    expect(readFileSync(path.join(dataDir, 'secret'), 'utf8').trim()).toBe(generated);
+  });
+});
+
+describe('an entry point with a bad configuration', () => {
+  it('exits with code 1 and names the bad variable', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--help'], {
+      cwd: projectRoot,
+      env: { ...process.env, PORT: 'abc' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('PORT="abc"');
+  });
+});
