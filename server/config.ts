@@ -37,6 +37,12 @@ const envSchema = z.object({
     .optional(),
 });
 
+/** The value as an error message may show it: secrets hidden, credentials stripped from URLs. */
+function shownValue(name: string, value: string | undefined): string {
+  if (name === 'SECRET') return '<hidden>';
+  return JSON.stringify(value?.replace(/\/\/[^/@]*@/, '//***@'));
+}
+
 /** Reads the environment; an empty variable counts as unset. Pure: touches no files. */
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): ConfigResult {
   const present = Object.fromEntries(
@@ -50,7 +56,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       ok: false,
       errors: parsed.error.issues.map((issue) => {
         const name = String(issue.path[0]);
-        return `${name}=${JSON.stringify(present[name])}: ${issue.message}`;
+        return `${name}=${shownValue(name, present[name])}: ${issue.message}`;
       }),
     };
   }

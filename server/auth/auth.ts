@@ -39,6 +39,8 @@ export function createAuth({ db, secret, publicUrl, port }: AuthOptions) {
       }),
     ],
     telemetry: { enabled: false },
+    // better-auth skips the Origin check when NODE_ENV=test; Kairos checks it everywhere, so tests see production.
+    advanced: { disableOriginCheck: false },
   });
 }
 

@@ -22,12 +22,23 @@ export function findUserByEmail(db: Db, email: string) {
   return db.select().from(user).where(eq(user.email, email.trim().toLowerCase())).get();
 }
 
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && /UNIQUE constraint failed: user\.email/.test(error.message);
+}
+
 /** Creates a user with a hashed password through better-auth; a taken email is a UserInputError. */
 export async function createUser(db: Db, auth: Auth, input: NewUser) {
   const email = input.email.trim().toLowerCase();
-  if (findUserByEmail(db, email)) throw new UserInputError(`A user with the email ${email} already exists.`);
-  const result = await auth.api.createUser({
-    body: { email, password: input.password, name: input.name.trim() || email, role: input.role },
-  });
-  return result.user;
+  const taken = () => new UserInputError(`A user with the email ${email} already exists.`);
+  if (findUserByEmail(db, email)) throw taken();
+  try {
+    const result = await auth.api.createUser({
+      body: { email, password: input.password, name: input.name.trim() || email, role: input.role },
+    });
+    return result.user;
+  } catch (error) {
+    // Two creations of one email can both pass the check above (another request, or the CLI); the index decides.
+    if (isUniqueViolation(error) || findUserByEmail(db, email)) throw taken();
+    throw error;
+  }
 }

@@ -163,6 +163,16 @@ describe('users', () => {
     expect(error.message).toContain('mo@example.com');
   });
 
+  // Double-clicking Create in Settings sends the same user twice; the second must be told, not crash.
+  it('refuses the second of two simultaneous creations of one email with CONFLICT', async () => {
+    const caller = callerFor(ws, admin);
+    const input = { name: 'Mo', email: 'mo@example.com', password: TEST_PASSWORD, role: 'marketer' as const };
+    const results = await Promise.allSettled([caller.users.create(input), caller.users.create(input)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('refuses an invalid email with BAD_REQUEST', async () => {
     const error = await rejection(() =>
       callerFor(ws, admin).users.create({ name: 'Mo', email: 'not-an-email', password: TEST_PASSWORD, role: 'marketer' }),

@@ -2,9 +2,9 @@
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserByEmail } from '../../server/auth/users.ts';
+import { loadConfig } from '../../server/config.ts';
 import { openWorkspace } from '../../server/workspace.ts';
 import { projectRoot, tempDir } from './helpers.ts';
-import { loadConfig } from '../../server/config.ts';
 
 interface Run {
   code: number;

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { appRouter } from '../../server/api/router.ts';
 import { createCallerFactory, toSessionUser, type SessionUser } from '../../server/api/trpc.ts';
 import { createUser } from '../../server/auth/users.ts';
@@ -12,7 +13,7 @@ import type { Role } from '../../shared/roles.ts';
 export const TEST_SECRET = 'kairos-integration-test-secret-0123456789';
 export const TEST_PASSWORD = 'correct horse battery';
 
-export const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** A temp directory removed by the returned cleanup. */
 export function tempDir(prefix = 'kairos-test-'): { dir: string; cleanup(): void } {

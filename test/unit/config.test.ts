@@ -62,12 +62,23 @@ describe('loadConfig', () => {
     ['PUBLIC_URL', 'ftp://x'],
     ['PUBLIC_URL', 'not a url'],
     ['SMTP_URL', 'http://x'],
-    ['SECRET', 'too-short'],
   ])('refuses %s=%s and names it', (name, value) => {
     const errors = errorsOf(loadConfig({ [name]: value }));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(`${name}=`);
     expect(errors[0]).toContain(value);
+  });
+
+  it('refuses a short SECRET without printing it', () => {
+    const errors = errorsOf(loadConfig({ SECRET: 'too-short' }));
+    expect(errors).toEqual([expect.stringContaining('SECRET=<hidden>: must be at least 32 characters')]);
+    expect(errors[0]).not.toContain('too-short');
+  });
+
+  it('does not print the credentials of a bad SMTP_URL', () => {
+    const errors = errorsOf(loadConfig({ SMTP_URL: 'http://user:hunter2@mail.example.com' }));
+    expect(errors[0]).toContain('SMTP_URL=');
+    expect(errors[0]).not.toContain('hunter2');
   });
 
   it('reports every bad value at once', () => {
