@@ -1,0 +1,16 @@
+// set_phase: moves the contact to a lifecycle phase (recorded with this journey as the cause).
+import { z } from 'zod';
+import { phaseKeySchema } from '../../lifecycle/phases.ts';
+import { defineKind, NEXT } from './types.ts';
+
+export const setPhaseConfigSchema = z.object({ phase: phaseKeySchema });
+
+export const setPhase = defineKind({
+  label: 'Set phase',
+  description: "Move the contact to a lifecycle phase.",
+  configSchema: setPhaseConfigSchema,
+  defaultConfig: () => ({ phase: 'engaged' as const }),
+  outputs: () => NEXT,
+  summary: (c) => `phase → ${c.phase}`,
+  references: (c) => ({ phases: [c.phase] }),
+});
