@@ -1,9 +1,26 @@
+CREATE TABLE `journey_versions` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`journey_id` text NOT NULL,
+	`version` integer NOT NULL,
+	`graph` text NOT NULL,
+	`layout` text NOT NULL,
+	`migration` text DEFAULT 'stay' NOT NULL,
+	`published_at` integer NOT NULL,
+	`published_by` text,
+	FOREIGN KEY (`journey_id`) REFERENCES `journeys`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `journey_versions_journey_version_idx` ON `journey_versions` (`journey_id`,`version`);--> statement-breakpoint
 CREATE TABLE `journeys` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
 	`moment` text NOT NULL,
 	`persona_key` text,
 	`status` text DEFAULT 'draft' NOT NULL,
+	`draft_graph` text NOT NULL,
+	`draft_layout` text NOT NULL,
+	`revision` integer DEFAULT 1 NOT NULL,
+	`current_version` integer,
 	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
 	`updated_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
 	FOREIGN KEY (`moment`) REFERENCES `moments`(`key`) ON UPDATE no action ON DELETE no action,

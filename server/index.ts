@@ -9,7 +9,7 @@ import { openWorkspace } from './workspace.ts';
 const config = loadConfigOrExit();
 const workspace = openWorkspace(config);
 const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
-const app = createApp({ db: workspace.db, auth: workspace.auth, clientDir });
+const app = createApp({ db: workspace.db, auth: workspace.auth, clock: workspace.clock, clientDir });
 
 const server = app.listen(config.port, (error?: Error) => {
   if (error) {

@@ -1,5 +1,6 @@
 // Prepares DATA_DIR exactly the same way for the server and the CLI: database, migrations, starter content, auth.
 import { createAuth, type Auth } from './auth/auth.ts';
+import { systemClock, type Clock } from './clock.ts';
 import { resolveSecret, type Config } from './config.ts';
 import { applyMigrations, databaseFile, openDatabase, type Db } from './db/client.ts';
 import { loadStarterContent } from './db/starterContent.ts';
@@ -8,14 +9,15 @@ export interface Workspace {
   config: Config;
   db: Db;
   auth: Auth;
+  clock: Clock;
   close(): void;
 }
 
-export function openWorkspace(config: Config): Workspace {
+export function openWorkspace(config: Config, clock: Clock = systemClock): Workspace {
   const secret = resolveSecret(config);
   const db = openDatabase(databaseFile(config.dataDir));
   applyMigrations(db);
   loadStarterContent(db);
   const auth = createAuth({ db, secret, publicUrl: config.publicUrl, port: config.port });
-  return { config, db, auth, close: () => db.$client.close() };
+  return { config, db, auth, clock, close: () => db.$client.close() };
 }

@@ -1,4 +1,5 @@
 // The one tRPC router of Kairos; the client imports only its type.
+import { journeysRouter } from './journeys.ts';
 import { lifecycleRouter } from './lifecycle.ts';
 import { personasRouter } from './personas.ts';
 import { setupRouter } from './setup.ts';
@@ -9,6 +10,7 @@ export const appRouter = router({
   setup: setupRouter,
   users: usersRouter,
   lifecycle: lifecycleRouter,
+  journeys: journeysRouter,
   personas: personasRouter,
 });
 

@@ -1,8 +1,10 @@
 // tRPC set-up: the context, and the procedure bases that hold all access control in one middleware.
 import { initTRPC, TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import type { ValidationIssue } from '../../shared/journey/validate.ts';
 import { roleSchema, type Role } from '../../shared/roles.ts';
 import type { Auth } from '../auth/auth.ts';
+import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 
 export interface SessionUser {
@@ -15,6 +17,7 @@ export interface SessionUser {
 export interface Context {
   db: Db;
   auth: Auth;
+  clock: Clock;
   user: SessionUser | null;
 }
 
@@ -25,7 +28,7 @@ export function toSessionUser(u: { id: string; email: string; name: string; role
 }
 
 /** Builds the context of one request from its headers; tests build Context directly. */
-export async function createContext(deps: { db: Db; auth: Auth }, headers: Headers): Promise<Context> {
+export async function createContext(deps: { db: Db; auth: Auth; clock: Clock }, headers: Headers): Promise<Context> {
   const session = await deps.auth.api.getSession({ headers });
   return { ...deps, user: session ? toSessionUser(session.user) : null };
 }
@@ -41,6 +44,10 @@ const t = initTRPC.context<Context>().create({
         ...shape.data,
         // Field-level problems for forms: { "email": ["must be an email address"] }.
         fieldErrors: cause instanceof z.ZodError ? z.flattenError(cause).fieldErrors : null,
+        // Every problem of a refused publish, each with its node id, for the editor's validation list.
+        validationIssues: cause && 'validationIssues' in cause && Array.isArray(cause.validationIssues) && cause.validationIssues.length > 0
+          ? (cause.validationIssues as ValidationIssue[])
+          : null,
       },
     };
   },

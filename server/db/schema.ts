@@ -1,6 +1,7 @@
 // The drizzle schema of Kairos: workspace content (moments, phases, personas, journeys) beside better-auth's tables.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { GraphLayout, JourneyGraph } from '../../shared/journey/graph.ts';
 import { MOMENT_KEYS } from '../../shared/lifecycle/moments.ts';
 import { PHASE_KEYS } from '../../shared/lifecycle/phases.ts';
 
@@ -54,6 +55,13 @@ export const journeys = sqliteTable(
     // null means the journey is for all personas.
     personaKey: text('persona_key').references(() => personas.key, { onDelete: 'restrict' }),
     status: text('status', { enum: JOURNEY_STATUSES }).notNull().default('draft'),
+    /** The draft being edited; published versions are copies in journey_versions. */
+    draftGraph: text('draft_graph', { mode: 'json' }).$type<JourneyGraph>().notNull(),
+    draftLayout: text('draft_layout', { mode: 'json' }).$type<GraphLayout>().notNull(),
+    /** Bumped by every draft save; a save based on an older revision is refused (optimistic concurrency). */
+    revision: integer('revision').notNull().default(1),
+    /** The newest published version, null until the first publish. */
+    currentVersion: integer('current_version'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
       .notNull()
@@ -62,7 +70,29 @@ export const journeys = sqliteTable(
   (table) => [index('journeys_moment_persona_idx').on(table.moment, table.personaKey)],
 );
 
+export const MIGRATION_CHOICES = ['stay', 'same_node', 'exit'] as const;
+
+/** Immutable published graphs: contacts run on the version they entered. */
+export const journeyVersions = sqliteTable(
+  'journey_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    journeyId: text('journey_id')
+      .notNull()
+      .references(() => journeys.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    graph: text('graph', { mode: 'json' }).$type<JourneyGraph>().notNull(),
+    layout: text('layout', { mode: 'json' }).$type<GraphLayout>().notNull(),
+    /** Where contacts in flight on the previous version go, as the marketer chose at publish. */
+    migration: text('migration', { enum: MIGRATION_CHOICES }).notNull().default('stay'),
+    publishedAt: integer('published_at', { mode: 'timestamp_ms' }).notNull(),
+    publishedBy: text('published_by'),
+  },
+  (table) => [uniqueIndex('journey_versions_journey_version_idx').on(table.journeyId, table.version)],
+);
+
 export type Journey = typeof journeys.$inferSelect;
+export type JourneyVersion = typeof journeyVersions.$inferSelect;
 export type Persona = typeof personas.$inferSelect;
 export type Moment = typeof moments.$inferSelect;
 export type Phase = typeof phases.$inferSelect;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { appRouter } from '../api/router.ts';
 import { createContext } from '../api/trpc.ts';
 import type { Auth } from '../auth/auth.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { checkHealth } from '../db/health.ts';
 import { log } from '../log.ts';
@@ -14,11 +15,12 @@ import { log } from '../log.ts';
 export interface AppDeps {
   db: Db;
   auth: Auth;
+  clock?: Clock;
   /** Folder of the built client (vite build); the app explains how to build it when missing. */
   clientDir: string;
 }
 
-export function createApp({ db, auth, clientDir }: AppDeps): Express {
+export function createApp({ db, auth, clock = systemClock, clientDir }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
 
@@ -35,7 +37,7 @@ export function createApp({ db, auth, clientDir }: AppDeps): Express {
     '/trpc',
     createExpressMiddleware({
       router: appRouter,
-      createContext: ({ req }) => createContext({ db, auth }, fromNodeHeaders(req.headers)),
+      createContext: ({ req }) => createContext({ db, auth, clock }, fromNodeHeaders(req.headers)),
       onError: ({ error, path: procedure }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ procedure, err: error.cause ?? error }, 'trpc error');
       },

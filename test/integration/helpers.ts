@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { appRouter } from '../../server/api/router.ts';
 import { createCallerFactory, toSessionUser, type SessionUser } from '../../server/api/trpc.ts';
 import { createUser } from '../../server/auth/users.ts';
+import type { Clock } from '../../server/clock.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { openWorkspace, type Workspace } from '../../server/workspace.ts';
 import type { Role } from '../../shared/roles.ts';
@@ -51,8 +52,8 @@ export function freshWorkspace(env: Record<string, string> = {}): FreshWorkspace
 const createCaller = createCallerFactory(appRouter);
 
 /** A tRPC caller as the given user, or anonymous with null. */
-export function callerFor(ws: Workspace, user: SessionUser | null) {
-  return createCaller({ db: ws.db, auth: ws.auth, user });
+export function callerFor(ws: Workspace, user: SessionUser | null, clock: Clock = ws.clock) {
+  return createCaller({ db: ws.db, auth: ws.auth, clock, user });
 }
 
 let userCount = 0;

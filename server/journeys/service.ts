@@ -1,0 +1,295 @@
+// Journeys as stored: drafts with optimistic concurrency, immutable versions, status changes, files.
+// Used by the tRPC router and the CLI alike, so both refuse the same things with the same words.
+import { and, asc, desc, eq, isNull, type SQL } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_PHASES } from '../../shared/lifecycle/phases.ts';
+import type { MomentKey } from '../../shared/lifecycle/moments.ts';
+import { describeZodIssues, JOURNEY_FILE_FORMAT, journeyFileSchema, type JourneyFile } from '../../shared/journey/file.ts';
+import type { GraphLayout, JourneyGraph } from '../../shared/journey/graph.ts';
+import { starterJourney } from '../../shared/journey/starters.ts';
+import { validateGraph, type ReferenceContext, type ValidationIssue } from '../../shared/journey/validate.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/client.ts';
+import { journeys, journeyVersions, personas, phases, type Journey, MIGRATION_CHOICES } from '../db/schema.ts';
+
+export type JourneyErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST';
+
+/** A refusal the user can act on; `issues` lists every validation problem when publishing is refused. */
+export class JourneyError extends Error {
+  constructor(
+    readonly code: JourneyErrorCode,
+    message: string,
+    readonly validationIssues: ValidationIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export type JourneyStatus = Journey['status'];
+export type MigrationChoice = (typeof MIGRATION_CHOICES)[number];
+
+export interface ReferenceOptions {
+  templates: { id: string; name: string }[];
+  personas: { key: string; name: string }[];
+  phases: { key: string; label: string }[];
+}
+
+/** What a journey may refer to. Templates arrive with the email issue; until then there are none. */
+export function referenceOptions(db: Db): ReferenceOptions {
+  return {
+    templates: [],
+    personas: db.select({ key: personas.key, name: personas.name }).from(personas).orderBy(asc(personas.priority)).all(),
+    phases: db.select({ key: phases.key, label: phases.label }).from(phases).orderBy(asc(phases.position)).all(),
+  };
+}
+
+export function referenceContext(db: Db): ReferenceContext {
+  const options = referenceOptions(db);
+  return {
+    templateIds: new Set(options.templates.map((t) => t.id)),
+    personaKeys: new Set(options.personas.map((p) => p.key)),
+    phaseKeys: new Set(options.phases.length > 0 ? options.phases.map((p) => p.key) : DEFAULT_PHASES.map((p) => p.key)),
+  };
+}
+
+function requireJourney(db: Db, id: string): Journey {
+  const journey = db.select().from(journeys).where(eq(journeys.id, id)).get();
+  if (!journey) throw new JourneyError('NOT_FOUND', `There is no journey with the id ${id}.`);
+  return journey;
+}
+
+function requirePersona(db: Db, personaKey: string | null): void {
+  if (personaKey === null) return;
+  const found = db.select({ key: personas.key }).from(personas).where(eq(personas.key, personaKey)).get();
+  if (!found) throw new JourneyError('BAD_REQUEST', `There is no persona "${personaKey}"; use a persona key from the Personas page, or all.`);
+}
+
+function requireEditable(journey: Journey): void {
+  if (journey.status === 'archived') {
+    throw new JourneyError('BAD_REQUEST', `"${journey.name}" is archived; duplicate it to work on it again.`);
+  }
+}
+
+export interface JourneyFilter {
+  moment?: MomentKey;
+  /** undefined: any; null: journeys for all personas; a key: that persona's journeys. */
+  personaKey?: string | null;
+  status?: JourneyStatus;
+}
+
+export function listJourneys(db: Db, filter: JourneyFilter = {}) {
+  const where: SQL[] = [];
+  if (filter.moment) where.push(eq(journeys.moment, filter.moment));
+  if (filter.personaKey === null) where.push(isNull(journeys.personaKey));
+  else if (filter.personaKey !== undefined) where.push(eq(journeys.personaKey, filter.personaKey));
+  if (filter.status) where.push(eq(journeys.status, filter.status));
+  return db
+    .select({
+      id: journeys.id,
+      name: journeys.name,
+      moment: journeys.moment,
+      personaKey: journeys.personaKey,
+      status: journeys.status,
+      revision: journeys.revision,
+      currentVersion: journeys.currentVersion,
+      updatedAt: journeys.updatedAt,
+    })
+    .from(journeys)
+    .where(and(...where))
+    .orderBy(desc(journeys.updatedAt))
+    .all();
+}
+
+export function getJourney(db: Db, id: string) {
+  const j = requireJourney(db, id);
+  return {
+    id: j.id,
+    name: j.name,
+    moment: j.moment,
+    personaKey: j.personaKey,
+    status: j.status,
+    revision: j.revision,
+    currentVersion: j.currentVersion,
+    graph: j.draftGraph,
+    layout: j.draftLayout,
+    updatedAt: j.updatedAt,
+  };
+}
+
+export interface NewJourney {
+  moment: MomentKey;
+  personaKey: string | null;
+  name: string;
+  /** Defaults to the moment's starter journey. */
+  graph?: JourneyGraph;
+  layout?: GraphLayout;
+}
+
+export function createJourney(db: Db, clock: Clock, input: NewJourney): { id: string } {
+  requirePersona(db, input.personaKey);
+  const starter = input.graph ? { graph: input.graph, layout: input.layout ?? {} } : starterJourney(input.moment, input.personaKey);
+  const id = randomUUID();
+  const now = clock.now();
+  db.insert(journeys)
+    .values({
+      id,
+      name: input.name,
+      moment: input.moment,
+      personaKey: input.personaKey,
+      status: 'draft',
+      draftGraph: starter.graph,
+      draftLayout: starter.layout,
+      revision: 1,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .run();
+  return { id };
+}
+
+function staleMessage(journey: Journey): string {
+  return `"${journey.name}" was changed elsewhere since you opened it (now at revision ${journey.revision}). Your changes were not saved: reload to see the newest draft.`;
+}
+
+/** Saves the draft only when it is based on the newest revision, so a stale save never overwrites newer work. */
+export function saveDraft(db: Db, clock: Clock, input: { id: string; revision: number; graph: JourneyGraph; layout: GraphLayout }): { revision: number } {
+  return db.transaction((tx) => {
+    const journey = requireJourney(tx as unknown as Db, input.id);
+    requireEditable(journey);
+    if (journey.revision !== input.revision) throw new JourneyError('CONFLICT', staleMessage(journey));
+    const revision = journey.revision + 1;
+    tx.update(journeys)
+      .set({ draftGraph: input.graph, draftLayout: input.layout, revision, updatedAt: clock.now() })
+      .where(and(eq(journeys.id, input.id), eq(journeys.revision, input.revision)))
+      .run();
+    return { revision };
+  });
+}
+
+export function renameJourney(db: Db, clock: Clock, input: { id: string; name: string }): { id: string } {
+  requireJourney(db, input.id);
+  db.update(journeys).set({ name: input.name, updatedAt: clock.now() }).where(eq(journeys.id, input.id)).run();
+  return { id: input.id };
+}
+
+export interface PublishInput {
+  id: string;
+  /** The draft revision the publisher saw; omitted by scripts that publish whatever the draft is. */
+  revision?: number;
+  migration?: MigrationChoice;
+  publishedBy: string | null;
+}
+
+/** Publishes the draft as a new immutable version, or refuses with every validation problem. */
+export function publishJourney(db: Db, clock: Clock, input: PublishInput): { version: number } {
+  const refs = referenceContext(db);
+  return db.transaction((tx) => {
+    const journey = requireJourney(tx as unknown as Db, input.id);
+    requireEditable(journey);
+    if (input.revision !== undefined && journey.revision !== input.revision) {
+      throw new JourneyError('CONFLICT', staleMessage(journey));
+    }
+    const issues = validateGraph(journey.draftGraph, refs);
+    if (issues.length > 0) {
+      const n = issues.length;
+      throw new JourneyError('BAD_REQUEST', `"${journey.name}" has ${n} problem${n === 1 ? '' : 's'} to fix before it can be published.`, issues);
+    }
+    const version = (journey.currentVersion ?? 0) + 1;
+    const now = clock.now();
+    tx.insert(journeyVersions)
+      .values({
+        journeyId: journey.id,
+        version,
+        graph: journey.draftGraph,
+        layout: journey.draftLayout,
+        migration: input.migration ?? 'stay',
+        publishedAt: now,
+        publishedBy: input.publishedBy,
+      })
+      .run();
+    // A paused journey stays paused: publishing changes what runs, not whether it runs.
+    const status = journey.status === 'paused' ? 'paused' : 'live';
+    tx.update(journeys).set({ currentVersion: version, status, updatedAt: now }).where(eq(journeys.id, journey.id)).run();
+    return { version };
+  });
+}
+
+const TRANSITIONS: Record<'pause' | 'resume' | 'archive', { from: JourneyStatus[]; to: JourneyStatus; refusal: string }> = {
+  pause: { from: ['live'], to: 'paused', refusal: 'Only a live journey can be paused.' },
+  resume: { from: ['paused'], to: 'live', refusal: 'Only a paused journey can be resumed.' },
+  archive: { from: ['draft', 'live', 'paused'], to: 'archived', refusal: 'This journey is already archived.' },
+};
+
+export function changeStatus(db: Db, clock: Clock, id: string, action: keyof typeof TRANSITIONS): { status: JourneyStatus } {
+  const journey = requireJourney(db, id);
+  const rule = TRANSITIONS[action];
+  if (!rule.from.includes(journey.status)) {
+    throw new JourneyError('BAD_REQUEST', `${rule.refusal} "${journey.name}" is ${journey.status}.`);
+  }
+  db.update(journeys).set({ status: rule.to, updatedAt: clock.now() }).where(eq(journeys.id, id)).run();
+  return { status: rule.to };
+}
+
+export function duplicateJourney(db: Db, clock: Clock, input: { id: string; personaKey: string | null; name?: string }): { id: string } {
+  const source = requireJourney(db, input.id);
+  return createJourney(db, clock, {
+    moment: source.moment,
+    personaKey: input.personaKey,
+    name: input.name ?? `${source.name} (copy)`,
+    graph: source.draftGraph,
+    layout: source.draftLayout,
+  });
+}
+
+export function listVersions(db: Db, id: string) {
+  requireJourney(db, id);
+  return db
+    .select({ version: journeyVersions.version, publishedAt: journeyVersions.publishedAt, publishedBy: journeyVersions.publishedBy, migration: journeyVersions.migration })
+    .from(journeyVersions)
+    .where(eq(journeyVersions.journeyId, id))
+    .orderBy(desc(journeyVersions.version))
+    .all();
+}
+
+/** Copies a published version's graph into the draft; the version itself never changes. */
+export function restoreVersion(db: Db, clock: Clock, input: { id: string; version: number; revision: number }): { revision: number } {
+  const found = db
+    .select()
+    .from(journeyVersions)
+    .where(and(eq(journeyVersions.journeyId, input.id), eq(journeyVersions.version, input.version)))
+    .get();
+  if (!found) throw new JourneyError('NOT_FOUND', `This journey has no version ${input.version}.`);
+  return saveDraft(db, clock, { id: input.id, revision: input.revision, graph: found.graph, layout: found.layout });
+}
+
+export function exportJourney(db: Db, id: string): JourneyFile {
+  const j = requireJourney(db, id);
+  return {
+    kairos: 'journey',
+    format: JOURNEY_FILE_FORMAT,
+    name: j.name,
+    moment: j.moment,
+    persona: j.personaKey,
+    graph: j.draftGraph,
+    layout: j.draftLayout,
+  };
+}
+
+/**
+ * Imports a journey file as a new draft (and publishes it when asked). A bad file is refused whole,
+ * naming each problem; with publish, an invalid graph refuses the import too, so nothing half-done stays.
+ */
+export function importJourney(db: Db, clock: Clock, file: unknown, options: { publish: boolean; publishedBy: string | null }): { id: string; version: number | null } {
+  const parsed = journeyFileSchema.safeParse(file);
+  if (!parsed.success) {
+    const problems = describeZodIssues(parsed.error);
+    throw new JourneyError('BAD_REQUEST', `The journey file has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  const data = parsed.data;
+  return db.transaction((tx) => {
+    const txDb = tx as unknown as Db;
+    const { id } = createJourney(txDb, clock, { moment: data.moment, personaKey: data.persona, name: data.name, graph: data.graph, layout: data.layout });
+    const version = options.publish ? publishJourney(txDb, clock, { id, publishedBy: options.publishedBy }).version : null;
+    return { id, version };
+  });
+}
