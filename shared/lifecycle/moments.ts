@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 export const MOMENT_KEYS = ['opt_in', 'first_communication', 'first_purchase', 'reactivation', 'advocacy'] as const;
-export const momentKeySchema = z.enum(MOMENT_KEYS);
+export const momentKeySchema = z.enum(MOMENT_KEYS, { error: `Unknown moment; use one of ${MOMENT_KEYS.join(', ')}.` });
 export type MomentKey = z.infer<typeof momentKeySchema>;
 
 export interface MomentDefinition {

@@ -1,31 +1,9 @@
 // The admin command line as an admin runs it: a real process against a DATA_DIR.
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserByEmail } from '../../server/auth/users.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openWorkspace } from '../../server/workspace.ts';
-import { projectRoot, tempDir } from './helpers.ts';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `kairos <args>` (server/cli.ts under tsx, as `npm run kairos` does) with only DATA_DIR configured. */
-function kairos(args: string[], dataDir: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'server/cli.ts', ...args],
-      { cwd: projectRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'silent' } },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { kairos, tempDir, type Run } from './helpers.ts';
 
 const dirs: Array<{ dir: string; cleanup(): void }> = [];
 function dataDir(): string {

@@ -1,4 +1,5 @@
 // Small builders for integration tests: a workspace on a fresh temp DATA_DIR, tRPC callers, users.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,3 +76,25 @@ export async function makeUser(
   if (!sessionUser) throw new Error(`created user has no valid role: ${String(created.role)}`);
   return sessionUser;
 }
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `kairos <args>` (server/cli.ts under tsx, as `npm run kairos` does) with only DATA_DIR configured. */
+export function kairos(args: string[], dataDir: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli.ts', ...args],
+      { cwd: projectRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'silent' } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
