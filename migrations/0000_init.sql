@@ -113,4 +113,85 @@ CREATE TABLE `verification` (
 	`updated_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `verification_identifier_idx` ON `verification` (`identifier`);
+CREATE INDEX `verification_identifier_idx` ON `verification` (`identifier`);--> statement-breakpoint
+CREATE TABLE `contacts` (
+	`id` text PRIMARY KEY NOT NULL,
+	`email` text NOT NULL,
+	`external_id` text,
+	`traits` text DEFAULT '{}' NOT NULL,
+	`persona_key` text,
+	`persona_source` text,
+	`phase` text DEFAULT 'prospect' NOT NULL,
+	`subscription` text DEFAULT 'none' NOT NULL,
+	`consent_at` integer,
+	`consent_source` text,
+	`consent_ip` text,
+	`timezone` text,
+	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
+	`updated_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
+	FOREIGN KEY (`persona_key`) REFERENCES `personas`(`key`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `contacts_email_idx` ON `contacts` (`email`);--> statement-breakpoint
+CREATE UNIQUE INDEX `contacts_external_id_idx` ON `contacts` (`external_id`);--> statement-breakpoint
+CREATE INDEX `contacts_persona_idx` ON `contacts` (`persona_key`,`id`);--> statement-breakpoint
+CREATE INDEX `contacts_phase_idx` ON `contacts` (`phase`,`id`);--> statement-breakpoint
+CREATE INDEX `contacts_subscription_idx` ON `contacts` (`subscription`,`id`);--> statement-breakpoint
+CREATE TABLE `events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`contact_id` text NOT NULL,
+	`name` text NOT NULL,
+	`properties` text DEFAULT '{}' NOT NULL,
+	`timestamp` integer NOT NULL,
+	`received_at` integer NOT NULL,
+	`message_id` text,
+	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `events_message_id_idx` ON `events` (`message_id`);--> statement-breakpoint
+CREATE INDEX `events_contact_name_time_idx` ON `events` (`contact_id`,`name`,`timestamp`);--> statement-breakpoint
+CREATE TABLE `phase_history` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`contact_id` text NOT NULL,
+	`from_phase` text,
+	`to_phase` text NOT NULL,
+	`at` integer NOT NULL,
+	`cause` text NOT NULL,
+	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `phase_history_contact_idx` ON `phase_history` (`contact_id`,`at`);--> statement-breakpoint
+CREATE TABLE `messages` (
+	`id` text PRIMARY KEY NOT NULL,
+	`contact_id` text NOT NULL,
+	`enrollment_id` text,
+	`journey_id` text,
+	`node_id` text,
+	`visit` integer DEFAULT 1 NOT NULL,
+	`template_id` text NOT NULL,
+	`template_version` integer,
+	`data` text DEFAULT '{}' NOT NULL,
+	`category` text NOT NULL,
+	`when_capped` text DEFAULT 'delay' NOT NULL,
+	`status` text DEFAULT 'queued' NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer NOT NULL,
+	`lease_until` integer,
+	`subject` text,
+	`html` text,
+	`text` text,
+	`message_id_header` text,
+	`provider_id` text,
+	`error` text,
+	`sent_at` integer,
+	`first_opened_at` integer,
+	`open_count` integer DEFAULT 0 NOT NULL,
+	`first_clicked_at` integer,
+	`click_count` integer DEFAULT 0 NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
+	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `messages_step_visit_idx` ON `messages` (`enrollment_id`,`node_id`,`visit`);--> statement-breakpoint
+CREATE INDEX `messages_due_idx` ON `messages` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `messages_contact_idx` ON `messages` (`contact_id`,`created_at`);

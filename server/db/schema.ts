@@ -96,3 +96,6 @@ export type JourneyVersion = typeof journeyVersions.$inferSelect;
 export type Persona = typeof personas.$inferSelect;
 export type Moment = typeof moments.$inferSelect;
 export type Phase = typeof phases.$inferSelect;
+
+export * from './tables/contacts.ts';
+export * from './tables/messages.ts';
