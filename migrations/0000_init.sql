@@ -194,4 +194,70 @@ CREATE TABLE `messages` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `messages_step_visit_idx` ON `messages` (`enrollment_id`,`node_id`,`visit`);--> statement-breakpoint
 CREATE INDEX `messages_due_idx` ON `messages` (`status`,`next_attempt_at`);--> statement-breakpoint
-CREATE INDEX `messages_contact_idx` ON `messages` (`contact_id`,`created_at`);
+CREATE INDEX `messages_contact_idx` ON `messages` (`contact_id`,`created_at`);--> statement-breakpoint
+CREATE TABLE `enrollments` (
+	`id` text PRIMARY KEY NOT NULL,
+	`journey_id` text NOT NULL,
+	`version` integer NOT NULL,
+	`contact_id` text NOT NULL,
+	`entry_key` text NOT NULL,
+	`node_id` text NOT NULL,
+	`status` text NOT NULL,
+	`wake_at` integer,
+	`awaiting_event` text,
+	`held_event` text,
+	`state` text NOT NULL,
+	`enrolled_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`ended_at` integer,
+	`goal_reached_at` integer,
+	`error` text,
+	FOREIGN KEY (`journey_id`) REFERENCES `journeys`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `enrollments_identity_idx` ON `enrollments` (`journey_id`,`contact_id`,`entry_key`);--> statement-breakpoint
+CREATE INDEX `enrollments_due_idx` ON `enrollments` (`status`,`wake_at`);--> statement-breakpoint
+CREATE INDEX `enrollments_contact_idx` ON `enrollments` (`contact_id`,`status`);--> statement-breakpoint
+CREATE INDEX `enrollments_journey_node_idx` ON `enrollments` (`journey_id`,`status`,`node_id`);--> statement-breakpoint
+CREATE TABLE `executor_locks` (
+	`name` text PRIMARY KEY NOT NULL,
+	`holder` text NOT NULL,
+	`lease_until` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `executor_state` (
+	`key` text PRIMARY KEY NOT NULL,
+	`value` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `step_log` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`enrollment_id` text NOT NULL,
+	`journey_id` text NOT NULL,
+	`version` integer NOT NULL,
+	`node_id` text NOT NULL,
+	`at` integer NOT NULL,
+	`outcome` text NOT NULL,
+	FOREIGN KEY (`enrollment_id`) REFERENCES `enrollments`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `step_log_journey_node_idx` ON `step_log` (`journey_id`,`node_id`);--> statement-breakpoint
+CREATE INDEX `step_log_enrollment_idx` ON `step_log` (`enrollment_id`,`id`);--> statement-breakpoint
+CREATE TABLE `webhook_calls` (
+	`id` text PRIMARY KEY NOT NULL,
+	`enrollment_id` text NOT NULL,
+	`node_id` text NOT NULL,
+	`visit` integer NOT NULL,
+	`url` text NOT NULL,
+	`payload` text NOT NULL,
+	`status` text DEFAULT 'queued' NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer NOT NULL,
+	`lease_until` integer,
+	`last_error` text,
+	`response_status` integer
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `webhook_calls_step_idx` ON `webhook_calls` (`enrollment_id`,`node_id`,`visit`);--> statement-breakpoint
+CREATE INDEX `webhook_calls_due_idx` ON `webhook_calls` (`status`,`next_attempt_at`);

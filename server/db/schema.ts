@@ -99,3 +99,4 @@ export type Phase = typeof phases.$inferSelect;
 
 export * from './tables/contacts.ts';
 export * from './tables/messages.ts';
+export * from './tables/execution.ts';
