@@ -9,6 +9,8 @@ export interface Config {
   dataDir: string;
   publicUrl: string;
   smtpUrl: string | undefined;
+  /** Seconds between executor ticks (1–59). */
+  executorIntervalSeconds: number;
   /** Set when SECRET is given; otherwise resolveSecret() reads or creates DATA_DIR/secret. */
   secret: string | undefined;
 }
@@ -30,6 +32,12 @@ const envSchema = z.object({
     .optional(),
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587' })
+    .optional(),
+  EXECUTOR_INTERVAL_SECONDS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of seconds between 1 and 59')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 59, 'must be a whole number of seconds between 1 and 59')
     .optional(),
   SECRET: z
     .string()
@@ -68,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       dataDir: path.resolve(cwd, parsed.data.DATA_DIR ?? './data'),
       publicUrl: (parsed.data.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
       smtpUrl: parsed.data.SMTP_URL,
+      executorIntervalSeconds: parsed.data.EXECUTOR_INTERVAL_SECONDS ?? 5,
       secret: parsed.data.SECRET,
     },
   };

@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from './config.ts';
+import { createExecutor } from './executor/executor.ts';
+import { scheduleExecutor } from './executor/schedule.ts';
 import { createApp } from './http/app.ts';
 import { log } from './log.ts';
 import { openWorkspace } from './workspace.ts';
@@ -11,17 +13,22 @@ const workspace = openWorkspace(config);
 const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 const app = createApp({ db: workspace.db, auth: workspace.auth, clock: workspace.clock, clientDir });
 
+const executor = createExecutor({ db: workspace.db, clock: workspace.clock, log });
+const executorTask = scheduleExecutor(executor, config.executorIntervalSeconds, log);
+
 const server = app.listen(config.port, (error?: Error) => {
   if (error) {
     process.stderr.write(`Kairos cannot listen on port ${config.port}: ${error.message}\n`);
     process.exit(1);
   }
-  log.info({ port: config.port, dataDir: config.dataDir }, 'kairos started');
+  executorTask.start();
+  log.info({ port: config.port, dataDir: config.dataDir, executorIntervalSeconds: config.executorIntervalSeconds }, 'kairos started');
   process.stdout.write(`\nKairos is running: open ${config.publicUrl}\n\n`);
 });
 
 function shutdown(signal: string) {
   log.info({ signal }, 'kairos stopping');
+  executorTask.stop();
   server.close(() => {
     workspace.close();
     process.exit(0);

@@ -5,6 +5,7 @@ import { UserInputError } from '../auth/users.ts';
 import type { Config } from '../config.ts';
 import { openWorkspace, type Workspace } from '../workspace.ts';
 import { addJourneyCommands } from './journeys.ts';
+import { addTickCommand } from './tick.ts';
 import { addUserCommands } from './users.ts';
 
 /** A failure the user can act on: printed to stderr as it is, exit code 1. */
@@ -37,6 +38,7 @@ export function buildProgram(config: Config, io: CliIo): Command {
 
   addUserCommands(program, config, io);
   addJourneyCommands(program, config, io);
+  addTickCommand(program, config, io);
   return program;
 }
 

@@ -1,0 +1,417 @@
+// The executor: one tick enrols contacts from new events, resumes waiters, applies goals and exits,
+// and advances due enrollments, each batch in one transaction so a crash loses nothing.
+import { randomUUID } from 'node:crypto';
+import type { PropertyFilter } from '../../shared/journey/common.ts';
+import { matchesFilters } from '../../shared/journey/filters.ts';
+import type { JourneyGraph } from '../../shared/journey/graph.ts';
+import {
+  advance,
+  applyJourneyEvent,
+  compileGraph,
+  entryKey,
+  isTerminal,
+  startEnrollment,
+  triggerMatches,
+  type AdvanceResult,
+  type CompiledGraph,
+  type ContactView,
+  type EnrollmentState,
+  type Facts,
+  type IncomingEvent,
+} from '../../shared/journey/interpret.ts';
+import { checkGraph } from '../../shared/journey/validate.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/client.ts';
+import { log as defaultLog, type Logger } from '../log.ts';
+import { prepareStatements, type Statements } from './statements.ts';
+
+export interface ExecutorOptions {
+  db: Db;
+  clock: Clock;
+  /** Identifies this process in the tick lease. */
+  holder?: string;
+  batchSize?: number;
+  /** How long a tick lease lasts without renewal (wall-clock ms): a crashed process blocks others no longer. */
+  leaseMs?: number;
+  defaultTimezone?: string;
+  log?: Logger;
+}
+
+export interface TickReport {
+  skipped: string | null;
+  events: number;
+  enrolled: number;
+  resumed: number;
+  advanced: number;
+  converted: number;
+  exited: number;
+  failed: number;
+  messagesQueued: number;
+}
+
+interface EnrollmentRow {
+  id: string;
+  journeyId: string;
+  version: number;
+  contactId: string;
+  state: string;
+  heldEvent: string | null;
+}
+
+interface RunningJourney {
+  id: string;
+  personaKey: string | null;
+  status: 'live' | 'paused';
+  version: number;
+  graph: CompiledGraph;
+}
+
+const emptyReport = (): TickReport => ({ skipped: null, events: 0, enrolled: 0, resumed: 0, advanced: 0, converted: 0, exited: 0, failed: 0, messagesQueued: 0 });
+
+// The step log stores trigger events too; anything the executor reads is parsed JSON from SQLite.
+const parse = <T>(json: string): T => JSON.parse(json) as T;
+
+export function createExecutor(options: ExecutorOptions) {
+  const { db, clock } = options;
+  const log = options.log ?? defaultLog;
+  const holder = options.holder ?? `${process.pid}-${randomUUID()}`;
+  const batchSize = options.batchSize ?? 500;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const defaultTimezone = options.defaultTimezone ?? 'UTC';
+  const sqlite = db.$client;
+  const st: Statements = prepareStatements(sqlite);
+  const graphs = new Map<string, CompiledGraph>();
+  let running = false;
+
+  function graphOf(journeyId: string, version: number, stored?: string): CompiledGraph {
+    const key = `${journeyId}@${version}`;
+    const cached = graphs.get(key);
+    if (cached) return cached;
+    const json = stored ?? (st.versionGraph.get(journeyId, version) as { graph: string } | undefined)?.graph;
+    if (!json) throw new Error(`journey ${journeyId} has no version ${version}`);
+    // Published versions were validated at publish; parsing applies the schemas' defaults.
+    const checked = checkGraph(parse<JourneyGraph>(json), { templateIds: ANY, personaKeys: ANY, phaseKeys: ANY });
+    if (!checked.ok) throw new Error(`journey ${journeyId} v${version} is not runnable: ${checked.issues[0]?.message}`);
+    const compiled = compileGraph(checked.graph);
+    graphs.set(key, compiled);
+    return compiled;
+  }
+
+  function loadContact(id: string): ContactView | null {
+    const row = st.contact.get(id) as (Omit<ContactView, 'traits'> & { traits: string }) | undefined;
+    return row ? { ...row, traits: parse<Record<string, unknown>>(row.traits) } : null;
+  }
+
+  function factsFor(contactId: string, enrollmentId: string): Facts {
+    return {
+      countEvents(name: string, filters: readonly PropertyFilter[], sinceMs: number | null) {
+        const since = sinceMs ?? 0;
+        if (filters.length === 0) return (st.countEvents.get(contactId, name, since) as { n: number }).n;
+        const rows = st.eventProperties.all(contactId, name, since) as { properties: string }[];
+        return rows.filter((r) => matchesFilters(parse(r.properties), filters)).length;
+      },
+      engaged(action, emailNodeId) {
+        const stmt = action === 'opened' ? st.opened : st.clicked;
+        return stmt.get(enrollmentId, emailNodeId, emailNodeId) !== undefined;
+      },
+    };
+  }
+
+  /** Writes one advance: the enrollment, its steps and its effects. Runs inside the caller's transaction. */
+  function persist(row: { id: string; journeyId: string; version: number; contactId: string }, before: ContactView, result: AdvanceResult, now: number, report: TickReport): void {
+    const s = result.state;
+    st.updateEnrollment.run({
+      id: row.id,
+      nodeId: s.nodeId,
+      status: s.status,
+      wakeAt: s.wakeAt,
+      awaitingEvent: s.status === 'waiting' ? (s.awaiting?.event ?? null) : null,
+      state: JSON.stringify(s),
+      now,
+      endedAt: isTerminal(s.status) ? now : null,
+      goalReachedAt: s.goalReachedAt,
+      error: s.error,
+      heldEvent: null,
+    });
+    for (const step of result.steps) st.insertStep.run(row.id, row.journeyId, row.version, step.nodeId, step.at, step.outcome);
+    if (s.status === 'failed') {
+      report.failed++;
+      log.warn({ enrollmentId: row.id, journeyId: row.journeyId, nodeId: s.nodeId, error: s.error }, 'enrollment failed');
+    }
+    for (const effect of result.effects) {
+      switch (effect.type) {
+        case 'send_email': {
+          const data = { subjectOverride: effect.subjectOverride, senderId: effect.senderId, entry: s.entry };
+          const inserted = st.insertMessage.run({
+            id: randomUUID(),
+            contactId: row.contactId,
+            enrollmentId: row.id,
+            journeyId: row.journeyId,
+            nodeId: effect.nodeId,
+            visit: effect.visit,
+            templateId: effect.templateId,
+            data: JSON.stringify(data),
+            category: effect.category,
+            whenCapped: effect.whenCapped,
+            now,
+          });
+          report.messagesQueued += inserted.changes;
+          break;
+        }
+        case 'notify': {
+          // An internal email to a team address, delivered by the mail loop like any other message.
+          const data = { to: effect.to, subject: effect.subject, message: effect.message, journeyId: row.journeyId };
+          st.insertMessage.run({
+            id: randomUUID(),
+            contactId: row.contactId,
+            enrollmentId: row.id,
+            journeyId: row.journeyId,
+            nodeId: effect.nodeId,
+            visit: effect.visit,
+            templateId: '$notify',
+            data: JSON.stringify(data),
+            category: 'transactional',
+            whenCapped: 'delay',
+            now,
+          });
+          break;
+        }
+        case 'webhook':
+          st.insertWebhook.run({
+            id: randomUUID(),
+            enrollmentId: row.id,
+            nodeId: effect.nodeId,
+            visit: effect.visit,
+            url: effect.url,
+            payload: JSON.stringify({ contact: result.contact, event: s.entry, journeyId: row.journeyId, nodeId: effect.nodeId }),
+            now,
+          });
+          break;
+        case 'set_phase': {
+          const from = before.phase;
+          st.setPhase.run(effect.phase, now, row.contactId);
+          st.insertPhaseHistory.run(row.contactId, from, effect.phase, now, `journey:${row.journeyId}`);
+          // Other journeys may start on this phase: the event is read later in this same tick.
+          st.insertEvent.run(row.contactId, '$phase_entered', JSON.stringify({ phase: effect.phase, from }), now, now);
+          before = { ...before, phase: effect.phase };
+          break;
+        }
+        case 'update_traits':
+          st.setTraits.run(JSON.stringify(result.contact.traits), now, row.contactId);
+          break;
+        default:
+          effect satisfies never;
+      }
+    }
+  }
+
+  /** Marks one enrollment failed with its error, so one bad run never stops the tick. */
+  function failRow(row: EnrollmentRow, now: number, report: TickReport, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const s: EnrollmentState = { ...parse<EnrollmentState>(row.state), status: 'failed', wakeAt: null, awaiting: null, error: message };
+    st.updateEnrollment.run({ id: row.id, nodeId: s.nodeId, status: 'failed', wakeAt: null, awaitingEvent: null, state: JSON.stringify(s), now, endedAt: now, goalReachedAt: s.goalReachedAt, error: message, heldEvent: null });
+    st.insertStep.run(row.id, row.journeyId, row.version, s.nodeId, now, `failed: ${message}`);
+    report.failed++;
+    log.error({ enrollmentId: row.id, journeyId: row.journeyId, err: error }, 'enrollment failed');
+  }
+
+  function advanceRow(row: EnrollmentRow, now: number, report: TickReport, event?: IncomingEvent): void {
+    const savepoint = sqlite.transaction(() => {
+      const contact = loadContact(row.contactId);
+      if (!contact) return false;
+      const state = parse<EnrollmentState>(row.state);
+      const graph = graphOf(row.journeyId, row.version);
+      const result = advance({ graph, state, contact, now, event, facts: factsFor(contact.id, row.id), defaultTimezone });
+      persist(row, contact, result, now, report);
+      return true;
+    });
+    try {
+      // A savepoint per enrollment: what a failing run half-wrote is undone, the rest of the batch stays.
+      if (savepoint()) report.advanced++;
+    } catch (error) {
+      failRow(row, now, report, error);
+    }
+  }
+
+  function loadRunning(): Map<string, RunningJourney[]> {
+    const byTriggerEvent = new Map<string, RunningJourney[]>();
+    const rows = st.runningJourneys.all() as { id: string; personaKey: string | null; status: 'live' | 'paused'; version: number; graph: string }[];
+    for (const r of rows) {
+      const graph = graphOf(r.id, r.version, r.graph);
+      const journey: RunningJourney = { id: r.id, personaKey: r.personaKey, status: r.status, version: r.version, graph };
+      const t = graph.trigger.config;
+      const name = t.on === 'event' ? t.event : t.on === 'phase_entered' ? '$phase_entered' : t.on === 'persona_entered' ? '$persona_entered'
+        : t.on === 'subscription_confirmed' ? '$subscription_confirmed' : t.on === 'date_anniversary' ? '$date_anniversary' : '$journey_entry';
+      byTriggerEvent.set(name, [...(byTriggerEvent.get(name) ?? []), journey]);
+    }
+    return byTriggerEvent;
+  }
+
+  /** Event names that are some journey's goal or exit event: only those need the per-contact look-up. */
+  function goalAndExitNames(byTrigger: Map<string, RunningJourney[]>): Set<string> {
+    const names = new Set<string>();
+    for (const list of byTrigger.values()) {
+      for (const j of list) {
+        if (j.graph.settings.goal) names.add(j.graph.settings.goal.event);
+        for (const e of j.graph.settings.exitEvents) names.add(e);
+      }
+    }
+    for (const g of graphs.values()) {
+      if (g.settings.goal) names.add(g.settings.goal.event);
+      for (const e of g.settings.exitEvents) names.add(e);
+    }
+    return names;
+  }
+
+  function enrol(journey: RunningJourney, eventId: number, contactId: string, event: IncomingEvent, now: number, report: TickReport): void {
+    if (journey.status !== 'live') return;
+    const trigger = journey.graph.trigger.config;
+    if (!triggerMatches(trigger, event)) return;
+    const contact = loadContact(contactId);
+    if (!contact) return;
+    if (journey.personaKey !== null && contact.personaKey !== journey.personaKey) return;
+    const settings = journey.graph.settings;
+    if (settings.reentry === 'after_exit' && st.hasOpenEnrollment.get(journey.id, contactId)) return;
+    const key = entryKey(settings, trigger, event, String(eventId));
+    const state = startEnrollment(journey.graph, event, now);
+    const id = randomUUID();
+    const inserted = st.insertEnrollment.run({
+      id, journeyId: journey.id, version: journey.version, contactId, entryKey: key,
+      nodeId: state.nodeId, status: state.status, wakeAt: state.wakeAt, awaitingEvent: null, state: JSON.stringify(state), now,
+    });
+    if (inserted.changes === 0) return; // this (journey, contact, entry key) already ran: the policy forbids another
+    report.enrolled++;
+    advanceRow({ id, journeyId: journey.id, version: journey.version, contactId, state: JSON.stringify(state), heldEvent: null }, now, report);
+  }
+
+  function applyGoalsAndExits(contactId: string, event: IncomingEvent, now: number, report: TickReport): void {
+    for (const row of st.goalCandidates.all(contactId) as EnrollmentRow[]) {
+      const graph = graphOf(row.journeyId, row.version);
+      const state = parse<EnrollmentState>(row.state);
+      const outcome = applyJourneyEvent(graph.settings, state, event);
+      if (!outcome.converted && !outcome.exited) continue;
+      if (outcome.converted) report.converted++;
+      if (outcome.exited) {
+        report.exited++;
+        st.insertStep.run(row.id, row.journeyId, row.version, state.nodeId, now, outcome.converted ? 'exited: goal reached' : `exited: ${event.name}`);
+      }
+      const s = outcome.state;
+      st.updateEnrollment.run({
+        id: row.id, nodeId: s.nodeId, status: s.status, wakeAt: s.wakeAt,
+        awaitingEvent: s.status === 'waiting' ? (s.awaiting?.event ?? null) : null,
+        state: JSON.stringify(s), now, endedAt: isTerminal(s.status) ? now : null,
+        goalReachedAt: s.goalReachedAt, error: s.error, heldEvent: isTerminal(s.status) ? null : row.heldEvent,
+      });
+    }
+  }
+
+  function resumeWaiters(contactId: string, event: IncomingEvent, now: number, report: TickReport): void {
+    for (const row of st.waitingFor.all(contactId, event.name) as (EnrollmentRow & { journeyStatus: string })[]) {
+      if (row.journeyStatus === 'paused') {
+        // Held where it is: the awaited event is kept and applied when the journey resumes.
+        st.holdEvent.run(JSON.stringify(event), now, now, row.id);
+        continue;
+      }
+      if (row.journeyStatus !== 'live') continue;
+      const before = report.advanced;
+      advanceRow(row, now, report, event);
+      if (report.advanced > before) report.resumed++;
+    }
+  }
+
+  function processEvents(now: number, report: TickReport): void {
+    const byTrigger = loadRunning();
+    const goalNames = goalAndExitNames(byTrigger);
+    for (;;) {
+      const cursor = ((st.getCursor.get() as { value: number } | undefined)?.value) ?? 0;
+      const batch = st.eventsAfter.all(cursor, batchSize) as { id: number; contactId: string; name: string; properties: string; timestamp: number }[];
+      if (batch.length === 0) return;
+      // One transaction per batch: enrolments, advances, effects and the cursor move together or not at all.
+      sqlite.transaction(() => {
+        for (const e of batch) {
+          const event: IncomingEvent = { name: e.name, properties: parse(e.properties), timestamp: e.timestamp };
+          if (goalNames.has(e.name)) applyGoalsAndExits(e.contactId, event, now, report);
+          resumeWaiters(e.contactId, event, now, report);
+          for (const journey of byTrigger.get(e.name) ?? []) enrol(journey, e.id, e.contactId, event, now, report);
+        }
+        st.setCursor.run(batch[batch.length - 1]!.id);
+      })();
+      report.events += batch.length;
+      renewLease();
+    }
+  }
+
+  function processDue(now: number, report: TickReport): void {
+    for (;;) {
+      const rows = st.due.all(now, batchSize) as EnrollmentRow[];
+      if (rows.length === 0) return;
+      sqlite.transaction(() => {
+        for (const row of rows) {
+          const held = row.heldEvent ? parse<IncomingEvent>(row.heldEvent) : undefined;
+          advanceRow(row, now, report, held);
+        }
+      })();
+      renewLease();
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  function exitArchived(now: number, report: TickReport): void {
+    for (;;) {
+      const rows = st.inArchived.all(batchSize) as EnrollmentRow[];
+      if (rows.length === 0) return;
+      sqlite.transaction(() => {
+        for (const row of rows) {
+          const s: EnrollmentState = { ...parse<EnrollmentState>(row.state), status: 'exited', wakeAt: null, awaiting: null };
+          st.updateEnrollment.run({ id: row.id, nodeId: s.nodeId, status: 'exited', wakeAt: null, awaitingEvent: null, state: JSON.stringify(s), now, endedAt: now, goalReachedAt: s.goalReachedAt, error: null, heldEvent: null });
+          st.insertStep.run(row.id, row.journeyId, row.version, s.nodeId, now, 'exited: journey archived');
+          report.exited++;
+        }
+      })();
+    }
+  }
+
+  function tryLease(): boolean {
+    const wall = Date.now();
+    return st.acquireLock.run({ holder, until: wall + leaseMs, now: wall }).changes === 1;
+  }
+
+  /** Between batches: a tick that lost its lease (it stalled past it) stops, since another process may run. */
+  function renewLease(): void {
+    if (!tryLease()) throw new LeaseLost();
+  }
+
+  /** One tick. Never overlaps another tick, in this process (a flag) or in another (the lease). */
+  function tick(): TickReport {
+    const report = emptyReport();
+    if (running) return { ...report, skipped: 'a tick is already running in this process' };
+    running = true;
+    try {
+      if (!tryLease()) return { ...report, skipped: 'another process is ticking' };
+      const now = clock.now().getTime();
+      // Effects write events (a phase change starts other journeys): rounds until nothing is left to do.
+      for (let round = 0; round < 10; round++) {
+        const before = report.events + report.advanced + report.exited;
+        processEvents(now, report);
+        processDue(now, report);
+        exitArchived(now, report);
+        if (report.events + report.advanced + report.exited === before) break;
+      }
+      return report;
+    } catch (error) {
+      if (error instanceof LeaseLost) return { ...report, skipped: 'the tick lease was lost to another process' };
+      throw error;
+    } finally {
+      st.releaseLock.run(holder);
+      running = false;
+    }
+  }
+
+  return { tick, holder };
+}
+
+export type Executor = ReturnType<typeof createExecutor>;
+
+class LeaseLost extends Error {}
+
+const ANY: ReadonlySet<string> = { has: () => true } as unknown as ReadonlySet<string>;
