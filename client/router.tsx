@@ -5,14 +5,10 @@ import { RequireSession } from './ui/RequireSession.tsx';
 import { LifecyclePage } from './pages/LifecyclePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { PersonasPage } from './pages/PersonasPage.tsx';
-import {
-  ContactsPage,
-  ExperimentsPage,
-  InboxPage,
-  JourneysPage,
-  NewJourneyPage,
-  TemplatesPage,
-} from './pages/PlannedPages.tsx';
+import { JourneyEditorPage } from './pages/JourneyEditorPage.tsx';
+import { JourneysPage } from './pages/JourneysPage.tsx';
+import { NewJourneyPage } from './pages/NewJourneyPage.tsx';
+import { ContactsPage, ExperimentsPage, InboxPage, TemplatesPage } from './pages/PlannedPages.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SetupPage } from './pages/SetupPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
@@ -29,6 +25,7 @@ export const router = createBrowserRouter([
           { index: true, element: <LifecyclePage /> },
           { path: 'journeys', element: <JourneysPage /> },
           { path: 'journeys/new', element: <NewJourneyPage /> },
+          { path: 'journeys/:id', element: <JourneyEditorPage /> },
           { path: 'templates', element: <TemplatesPage /> },
           { path: 'contacts', element: <ContactsPage /> },
           { path: 'personas', element: <PersonasPage /> },

@@ -11,11 +11,20 @@ export interface EditorReferences {
 
 const StoreContext = createContext<EditorStore | null>(null);
 const ReferencesContext = createContext<EditorReferences>({ templates: [], personas: [], phases: [] });
+/** An archived journey can be looked at, not changed. */
+const ReadOnlyContext = createContext(false);
 
-export function EditorProvider({ store, references, children }: { store: EditorStore; references: EditorReferences; children: ReactNode }) {
+export function EditorProvider({ store, references, readOnly = false, children }: {
+  store: EditorStore;
+  references: EditorReferences;
+  readOnly?: boolean;
+  children: ReactNode;
+}) {
   return (
     <StoreContext.Provider value={store}>
-      <ReferencesContext.Provider value={references}>{children}</ReferencesContext.Provider>
+      <ReferencesContext.Provider value={references}>
+        <ReadOnlyContext.Provider value={readOnly}>{children}</ReadOnlyContext.Provider>
+      </ReferencesContext.Provider>
     </StoreContext.Provider>
   );
 }
@@ -33,4 +42,8 @@ export function useEditor<T>(selector: (state: EditorState) => T): T {
 
 export function useReferences(): EditorReferences {
   return useContext(ReferencesContext);
+}
+
+export function useEditorReadOnly(): boolean {
+  return useContext(ReadOnlyContext);
 }

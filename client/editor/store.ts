@@ -321,11 +321,11 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
       },
 
       renameNode(id, name) {
-        const trimmed = name.trim();
+        // Kept as typed (a trailing space while typing); the graph schema trims it when saved.
         const nodes = get().nodes.map((n) => {
           if (n.id !== id) return n;
           const { name: _old, ...rest } = n.data;
-          return { ...n, data: trimmed ? { ...rest, name: trimmed } : rest };
+          return { ...n, data: name.trim() ? { ...rest, name } : rest };
         });
         commit({ nodes }, { coalesceKey: `name:${id}` });
       },

@@ -1,0 +1,115 @@
+// The React Flow canvas of a journey: nodes per kind, edges, drop target of the palette, minimap and controls.
+import '@xyflow/react/dist/style.css';
+import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, type Connection, type DefaultEdgeOptions, type Edge, type EdgeTypes, type Node } from '@xyflow/react';
+import { useCallback, useRef, type DragEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { nodeKindSchema, type NodeKind } from '../../shared/journey/kinds.ts';
+import { useEditor, useEditorReadOnly, useEditorStoreApi } from './EditorContext.tsx';
+import { JourneyEdge } from './edges/JourneyEdge.tsx';
+import { KIND_META, PALETTE_MIME } from './kindMeta.ts';
+import { NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
+import { nodeTypes } from './nodes/index.ts';
+import type { JourneyEdge as JourneyEdgeType } from './types.ts';
+
+const edgeTypes = { journey: JourneyEdge } satisfies EdgeTypes;
+
+const defaultEdgeOptions: DefaultEdgeOptions = {
+  type: 'journey',
+  markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: 'var(--mantine-color-gray-5)' },
+};
+
+const fitViewOptions = { padding: 0.2, maxZoom: 1 };
+
+function miniMapColor(node: Node): string {
+  const kind = nodeKindSchema.safeParse(node.type);
+  return kind.success ? `var(--mantine-color-${KIND_META[kind.data].color}-4)` : 'var(--mantine-color-gray-4)';
+}
+
+export function Canvas() {
+  const store = useEditorStoreApi();
+  const readOnly = useEditorReadOnly();
+  const flow = useReactFlow();
+  // Handlers are store methods (stable), so React Flow gets the same functions on every render.
+  const { nodes, edges, onNodesChange, onEdgesChange, onConnect, onReconnect, isValidConnection } = useEditor(
+    useShallow((s) => ({
+      nodes: s.nodes,
+      edges: s.edges,
+      onNodesChange: s.onNodesChange,
+      onEdgesChange: s.onEdgesChange,
+      onConnect: s.onConnect,
+      onReconnect: s.onReconnect,
+      isValidConnection: s.isValidConnection,
+    })),
+  );
+  // An edge dragged off its target and dropped on the pane is deleted (the React Flow pattern).
+  const reconnected = useRef(true);
+
+  const handleReconnect = useCallback(
+    (old: Edge, connection: Connection) => {
+      reconnected.current = true;
+      onReconnect(old as JourneyEdgeType, connection);
+    },
+    [onReconnect],
+  );
+  const handleReconnectStart = useCallback(() => {
+    reconnected.current = false;
+  }, []);
+  const handleReconnectEnd = useCallback(
+    (_event: unknown, edge: Edge) => {
+      if (!reconnected.current) store.getState().removeEdge(edge.id);
+      reconnected.current = true;
+    },
+    [store],
+  );
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(PALETTE_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'move';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = nodeKindSchema.safeParse(event.dataTransfer.getData(PALETTE_MIME));
+      if (!kind.success || readOnly) return;
+      event.preventDefault();
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      store.getState().addNode(kind.data as NodeKind, { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y - NODE_HEIGHT / 2) });
+    },
+    [flow, readOnly, store],
+  );
+
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      edgeTypes={edgeTypes}
+      defaultEdgeOptions={defaultEdgeOptions}
+      onNodesChange={onNodesChange}
+      onEdgesChange={onEdgesChange}
+      onConnect={onConnect}
+      onReconnect={handleReconnect}
+      onReconnectStart={handleReconnectStart}
+      onReconnectEnd={handleReconnectEnd}
+      isValidConnection={isValidConnection}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      // Delete, copy, paste, duplicate and undo are the editor's own shortcuts, so each is one undo step.
+      deleteKeyCode={null}
+      nodesDraggable={!readOnly}
+      nodesConnectable={!readOnly}
+      edgesReconnectable={!readOnly}
+      fitView
+      fitViewOptions={fitViewOptions}
+      minZoom={0.1}
+      maxZoom={1.5}
+      proOptions={{ hideAttribution: true }}
+      aria-label="Journey canvas"
+    >
+      <Background gap={24} color="var(--mantine-color-gray-3)" />
+      <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap of the journey" />
+      <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
+    </ReactFlow>
+  );
+}

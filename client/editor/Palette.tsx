@@ -1,0 +1,87 @@
+// The palette of node kinds: drag one onto the canvas, or click it to add it after the selected step.
+import { Group, ScrollArea, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { useReactFlow } from '@xyflow/react';
+import { useCallback, type CSSProperties, type DragEvent } from 'react';
+import { kindDefinition, NODE_KINDS, type NodeKind } from '../../shared/journey/kinds.ts';
+import { useEditorStoreApi } from './EditorContext.tsx';
+import { KIND_META, PALETTE_GROUPS, PALETTE_MIME } from './kindMeta.ts';
+import { NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
+import classes from './palette.module.css';
+import { useRevealNode } from './useRevealNode.ts';
+
+function PaletteItem({ kind, onAdd }: { kind: NodeKind; onAdd: (kind: NodeKind) => void }) {
+  const def = kindDefinition(kind);
+  const meta = KIND_META[kind];
+  const Icon = meta.icon;
+  const onDragStart = (event: DragEvent) => {
+    event.dataTransfer.setData(PALETTE_MIME, kind);
+    event.dataTransfer.effectAllowed = 'move';
+  };
+  return (
+    <Tooltip label={def.description} position="right" withArrow openDelay={400} multiline w={220}>
+      <UnstyledButton
+        className={classes.item}
+        draggable
+        onDragStart={onDragStart}
+        onClick={() => onAdd(kind)}
+        aria-label={`Add ${def.label}`}
+        aria-description={def.description}
+        data-kind={kind}
+        style={{ '--kind-color': `var(--mantine-color-${meta.color}-6)`, '--kind-light': `var(--mantine-color-${meta.color}-light)` } as CSSProperties}
+      >
+        <Group gap="xs" wrap="nowrap">
+          <span className={classes.icon} aria-hidden>
+            <Icon size={16} stroke={1.8} />
+          </span>
+          <Text size="sm" fw={500} truncate>
+            {def.label}
+          </Text>
+        </Group>
+      </UnstyledButton>
+    </Tooltip>
+  );
+}
+
+export function Palette() {
+  const store = useEditorStoreApi();
+  const flow = useReactFlow();
+  const reveal = useRevealNode();
+
+  const onAdd = useCallback(
+    (kind: NodeKind) => {
+      const selected = store.getState().nodes.filter((n) => n.selected);
+      let id: string;
+      if (selected.length === 1 && kindDefinition(selected[0]!.type).outputs(selected[0]!.data.config).length > 0) {
+        id = store.getState().addNodeAfter(kind, selected[0]!.id);
+      } else {
+        // Nothing to follow: put it in the middle of what the marketer is looking at.
+        const pane = document.querySelector('[data-journey-canvas] .react-flow')?.getBoundingClientRect();
+        const centre = pane ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 0, y: 0 };
+        id = store.getState().addNode(kind, { x: Math.round(centre.x - NODE_WIDTH / 2), y: Math.round(centre.y - NODE_HEIGHT / 2) });
+      }
+      // Let React Flow measure the new node before scrolling to it.
+      requestAnimationFrame(() => reveal(id, { select: false, onlyIfHidden: true }));
+    },
+    [flow, reveal, store],
+  );
+
+  return (
+    <ScrollArea h="100%" type="auto">
+      <Stack gap="md" p="sm">
+        <Text size="xs" c="dimmed">
+          Drag a step onto the canvas, or click it to add it after the selected step.
+        </Text>
+        {PALETTE_GROUPS.map((group) => (
+          <Stack key={group} gap={4} role="group" aria-label={group}>
+            <Text size="xs" fw={700} c="dimmed" tt="uppercase">
+              {group}
+            </Text>
+            {NODE_KINDS.filter((k) => KIND_META[k].group === group).map((kind) => (
+              <PaletteItem key={kind} kind={kind} onAdd={onAdd} />
+            ))}
+          </Stack>
+        ))}
+      </Stack>
+    </ScrollArea>
+  );
+}

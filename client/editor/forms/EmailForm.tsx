@@ -1,0 +1,54 @@
+// Side-panel form of an email step: the template, an optional subject, and how sending rules treat it.
+import { Anchor, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import { emailConfigSchema } from '../../../shared/journey/nodes/email.ts';
+import { useReferences } from '../EditorContext.tsx';
+import { ConfigFormFrame } from './ConfigFormFrame.tsx';
+import { SegmentedField, SelectField, TextField } from './fields.tsx';
+import { useConfigForm, type ConfigFormProps } from './useConfigForm.ts';
+
+export function EmailForm(props: ConfigFormProps) {
+  const { form } = useConfigForm(emailConfigSchema, props);
+  const { templates } = useReferences();
+  const category = form.watch('category') as string | undefined;
+  const templateId = form.watch('templateId') as string | undefined;
+  // A template id the workspace does not know still shows, so the marketer sees what to replace.
+  const options = templates.map((t) => ({ value: t.id, label: t.name }));
+  if (templateId && !templates.some((t) => t.id === templateId)) options.unshift({ value: templateId, label: `${templateId} (missing)` });
+  return (
+    <ConfigFormFrame form={form}>
+      <SelectField name="templateId" label="Template" placeholder="Choose a template" data={options} nothingFound="No templates" />
+      {templates.length === 0 && (
+        <Text size="xs" c="dimmed">
+          This workspace has no email templates yet.{' '}
+          <Anchor component={Link} to="/templates" size="xs">
+            Templates
+          </Anchor>
+        </Text>
+      )}
+      <TextField name="subjectOverride" label="Subject (optional)" description="Leave empty to use the template's subject." optional />
+      <SegmentedField
+        name="category"
+        label="Kind of email"
+        data={[
+          { value: 'marketing', label: 'Marketing' },
+          { value: 'transactional', label: 'Transactional' },
+        ]}
+      />
+      {category === 'transactional' ? (
+        <Text size="xs" c="dimmed">
+          Transactional mail skips quiet hours and the frequency cap, never the suppression list.
+        </Text>
+      ) : (
+        <SelectField
+          name="whenCapped"
+          label="When the frequency cap is reached"
+          data={[
+            { value: 'delay', label: 'Send it later' },
+            { value: 'skip', label: 'Skip this email' },
+          ]}
+        />
+      )}
+    </ConfigFormFrame>
+  );
+}
