@@ -9,6 +9,7 @@ import type { GraphLayout, JourneyGraph } from '../../shared/journey/graph.ts';
 import { starterJourney } from '../../shared/journey/starters.ts';
 import { validateGraph, type ReferenceContext, type ValidationIssue } from '../../shared/journey/validate.ts';
 import type { Clock } from '../clock.ts';
+import { migrateEnrollments } from '../executor/migrate.ts';
 import type { Db } from '../db/client.ts';
 import { journeys, journeyVersions, personas, phases, type Journey, MIGRATION_CHOICES } from '../db/schema.ts';
 
@@ -207,6 +208,7 @@ export function publishJourney(db: Db, clock: Clock, input: PublishInput): { ver
         publishedBy: input.publishedBy,
       })
       .run();
+    migrateEnrollments(db.$client, journey.id, version, journey.draftGraph, input.migration ?? 'stay', now.getTime());
     // A paused journey stays paused: publishing changes what runs, not whether it runs.
     const status = journey.status === 'paused' ? 'paused' : 'live';
     tx.update(journeys).set({ currentVersion: version, status, updatedAt: now }).where(eq(journeys.id, journey.id)).run();
