@@ -220,7 +220,8 @@ describe('journeys', () => {
 });
 
 describe('journeys on the command line', () => {
-  it('creates, publishes (refused while invalid), exports and re-imports', async () => {
+  // About ten CLI processes in a row, each a second or two on a busy 2-core machine.
+  it('creates, publishes (refused while invalid), exports and re-imports', { timeout: 120_000 }, async () => {
     const { dir, cleanup } = tempDir('kairos-cli-journeys-');
     try {
       const created = await kairos(['journeys', 'create', '--moment', 'opt_in', '--persona', 'all', '--name', 'Opt-in'], dir);
