@@ -114,11 +114,27 @@ CREATE TABLE `verification` (
 );
 --> statement-breakpoint
 CREATE INDEX `verification_identifier_idx` ON `verification` (`identifier`);--> statement-breakpoint
+CREATE TABLE `contact_aliases` (
+	`anonymous_id` text PRIMARY KEY NOT NULL,
+	`contact_id` text NOT NULL,
+	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `contact_aliases_contact_idx` ON `contact_aliases` (`contact_id`);--> statement-breakpoint
+CREATE TABLE `contact_search_terms` (
+	`term` text NOT NULL,
+	`contact_id` text NOT NULL,
+	PRIMARY KEY(`term`, `contact_id`),
+	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `contact_search_terms_contact_idx` ON `contact_search_terms` (`contact_id`);--> statement-breakpoint
 CREATE TABLE `contacts` (
 	`id` text PRIMARY KEY NOT NULL,
 	`email` text NOT NULL,
 	`external_id` text,
 	`traits` text DEFAULT '{}' NOT NULL,
+	`name` text,
 	`persona_key` text,
 	`persona_source` text,
 	`phase` text DEFAULT 'prospect' NOT NULL,
@@ -127,6 +143,7 @@ CREATE TABLE `contacts` (
 	`consent_source` text,
 	`consent_ip` text,
 	`timezone` text,
+	`last_active_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
 	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
 	`updated_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
 	FOREIGN KEY (`persona_key`) REFERENCES `personas`(`key`) ON UPDATE no action ON DELETE set null
@@ -137,6 +154,7 @@ CREATE UNIQUE INDEX `contacts_external_id_idx` ON `contacts` (`external_id`);-->
 CREATE INDEX `contacts_persona_idx` ON `contacts` (`persona_key`,`id`);--> statement-breakpoint
 CREATE INDEX `contacts_phase_idx` ON `contacts` (`phase`,`id`);--> statement-breakpoint
 CREATE INDEX `contacts_subscription_idx` ON `contacts` (`subscription`,`id`);--> statement-breakpoint
+CREATE INDEX `contacts_phase_active_idx` ON `contacts` (`phase`,`last_active_at`);--> statement-breakpoint
 CREATE TABLE `events` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`contact_id` text NOT NULL,
@@ -150,6 +168,7 @@ CREATE TABLE `events` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `events_message_id_idx` ON `events` (`message_id`);--> statement-breakpoint
 CREATE INDEX `events_contact_name_time_idx` ON `events` (`contact_id`,`name`,`timestamp`);--> statement-breakpoint
+CREATE INDEX `events_contact_time_idx` ON `events` (`contact_id`,`timestamp`);--> statement-breakpoint
 CREATE TABLE `phase_history` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`contact_id` text NOT NULL,
@@ -161,6 +180,19 @@ CREATE TABLE `phase_history` (
 );
 --> statement-breakpoint
 CREATE INDEX `phase_history_contact_idx` ON `phase_history` (`contact_id`,`at`);--> statement-breakpoint
+CREATE TABLE `unresolved_calls` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`user_id` text,
+	`anonymous_id` text,
+	`message` text NOT NULL,
+	`message_id` text,
+	`received_at` integer NOT NULL,
+	`ip` text
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `unresolved_calls_message_id_idx` ON `unresolved_calls` (`message_id`);--> statement-breakpoint
+CREATE INDEX `unresolved_calls_user_idx` ON `unresolved_calls` (`user_id`);--> statement-breakpoint
+CREATE INDEX `unresolved_calls_anonymous_idx` ON `unresolved_calls` (`anonymous_id`);--> statement-breakpoint
 CREATE TABLE `messages` (
 	`id` text PRIMARY KEY NOT NULL,
 	`contact_id` text NOT NULL,
@@ -260,4 +292,113 @@ CREATE TABLE `webhook_calls` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `webhook_calls_step_idx` ON `webhook_calls` (`enrollment_id`,`node_id`,`visit`);--> statement-breakpoint
-CREATE INDEX `webhook_calls_due_idx` ON `webhook_calls` (`status`,`next_attempt_at`);
+CREATE INDEX `webhook_calls_due_idx` ON `webhook_calls` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE TABLE `captured_emails` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`recipient` text NOT NULL,
+	`from_address` text DEFAULT '' NOT NULL,
+	`subject` text DEFAULT '' NOT NULL,
+	`html` text,
+	`text` text,
+	`headers` text DEFAULT '[]' NOT NULL,
+	`message_id_header` text,
+	`size` integer DEFAULT 0 NOT NULL,
+	`received_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `captured_emails_recipient_idx` ON `captured_emails` (`recipient`,`id`);--> statement-breakpoint
+CREATE TABLE `email_partials` (
+	`key` text PRIMARY KEY NOT NULL,
+	`kind` text NOT NULL,
+	`name` text NOT NULL,
+	`description` text DEFAULT '' NOT NULL,
+	`source` text NOT NULL,
+	`revision` integer DEFAULT 1 NOT NULL,
+	`updated_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `email_template_versions` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`template_id` text NOT NULL,
+	`version` integer NOT NULL,
+	`subject` text NOT NULL,
+	`preheader` text DEFAULT '' NOT NULL,
+	`body` text NOT NULL,
+	`text` text DEFAULT '' NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
+	`created_by` text,
+	FOREIGN KEY (`template_id`) REFERENCES `email_templates`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `email_template_versions_idx` ON `email_template_versions` (`template_id`,`version`);--> statement-breakpoint
+CREATE TABLE `email_templates` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`description` text DEFAULT '' NOT NULL,
+	`moment` text,
+	`layout` text,
+	`current_version` integer NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
+	`updated_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `senders` (
+	`id` text PRIMARY KEY NOT NULL,
+	`label` text NOT NULL,
+	`from_name` text NOT NULL,
+	`from_email` text NOT NULL,
+	`reply_to` text,
+	`is_default` integer DEFAULT false NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `suppressions` (
+	`email` text PRIMARY KEY NOT NULL,
+	`reason` text NOT NULL,
+	`detail` text DEFAULT '' NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `persona_rules` (
+	`persona_key` text PRIMARY KEY NOT NULL,
+	`rules` text NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`persona_key`) REFERENCES `personas`(`key`) ON UPDATE cascade ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `api_keys` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`prefix` text NOT NULL,
+	`hash` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`created_by` text,
+	`last_used_at` integer,
+	`revoked_at` integer
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `api_keys_hash_idx` ON `api_keys` (`hash`);--> statement-breakpoint
+CREATE INDEX `api_keys_created_idx` ON `api_keys` (`created_at`);--> statement-breakpoint
+CREATE TABLE `contact_imports` (
+	`id` text PRIMARY KEY NOT NULL,
+	`file_name` text NOT NULL,
+	`file_path` text NOT NULL,
+	`file_bytes` integer NOT NULL,
+	`columns` text NOT NULL,
+	`status` text DEFAULT 'uploaded' NOT NULL,
+	`mode` text,
+	`mapping` text,
+	`bytes_read` integer DEFAULT 0 NOT NULL,
+	`rows_read` integer DEFAULT 0 NOT NULL,
+	`rows_written` integer DEFAULT 0 NOT NULL,
+	`created` integer DEFAULT 0 NOT NULL,
+	`updated` integer DEFAULT 0 NOT NULL,
+	`error_count` integer DEFAULT 0 NOT NULL,
+	`errors` text DEFAULT '[]' NOT NULL,
+	`message` text,
+	`created_by` text,
+	`created_at` integer NOT NULL,
+	`finished_at` integer
+);
+--> statement-breakpoint
+CREATE INDEX `contact_imports_created_idx` ON `contact_imports` (`created_at`);

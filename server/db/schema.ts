@@ -100,3 +100,7 @@ export type Phase = typeof phases.$inferSelect;
 export * from './tables/contacts.ts';
 export * from './tables/messages.ts';
 export * from './tables/execution.ts';
+export * from './tables/mail.ts';
+export * from './tables/personaRules.ts';
+export * from './tables/apiKeys.ts';
+export * from './tables/contactImports.ts';

@@ -1,6 +1,6 @@
 // Contacts, their events and their lifecycle phase history.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { PHASE_KEYS } from '../../../shared/lifecycle/phases.ts';
 import { personas } from '../schema.ts';
 
@@ -21,6 +21,8 @@ export const contacts = sqliteTable(
     /** The sender's user id (Segment userId). */
     externalId: text('external_id'),
     traits: text('traits', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    /** Display name taken from the traits (name, or firstName + lastName); null when they name nobody. */
+    name: text('name'),
     personaKey: text('persona_key').references(() => personas.key, { onDelete: 'set null' }),
     /** rules: assigned by persona rules; explicit: set by a `persona` trait or by hand. */
     personaSource: text('persona_source', { enum: ['rules', 'explicit'] }),
@@ -31,6 +33,8 @@ export const contacts = sqliteTable(
     consentIp: text('consent_ip'),
     /** IANA time zone, e.g. Europe/Berlin; null means the workspace default. */
     timezone: text('timezone'),
+    /** Last purchase or engagement (or confirmed opt-in, or creation): the daily lapse check compares it with the inactivity window. */
+    lastActiveAt: integer('last_active_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
   },
@@ -40,6 +44,55 @@ export const contacts = sqliteTable(
     index('contacts_persona_idx').on(t.personaKey, t.id),
     index('contacts_phase_idx').on(t.phase, t.id),
     index('contacts_subscription_idx').on(t.subscription, t.id),
+    // The daily lapse check reads, per lapsing phase, contacts inactive since before the cutoff.
+    index('contacts_phase_active_idx').on(t.phase, t.lastActiveAt),
+  ],
+);
+
+/** Search terms of a contact (its email, each word of its name), normalised, so search is an index range scan. */
+export const contactSearchTerms = sqliteTable(
+  'contact_search_terms',
+  {
+    term: text('term').notNull(),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.term, t.contactId] }), index('contact_search_terms_contact_idx').on(t.contactId)],
+);
+
+/** Segment anonymousIds seen for a contact: later calls with only the anonymousId reach the same contact. */
+export const contactAliases = sqliteTable(
+  'contact_aliases',
+  {
+    anonymousId: text('anonymous_id').primaryKey(),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('contact_aliases_contact_idx').on(t.contactId)],
+);
+
+/**
+ * Calls about someone not yet known by email (a userId or anonymousId Kairos has no contact for): kept until an
+ * identify names the email, then replayed onto that contact in the order they arrived.
+ */
+export const unresolvedCalls = sqliteTable(
+  'unresolved_calls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id'),
+    anonymousId: text('anonymous_id'),
+    /** The Segment message as received (validated), replayed when the person becomes known. */
+    message: text('message', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    messageId: text('message_id'),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
+    ip: text('ip'),
+  },
+  (t) => [
+    uniqueIndex('unresolved_calls_message_id_idx').on(t.messageId),
+    index('unresolved_calls_user_idx').on(t.userId),
+    index('unresolved_calls_anonymous_idx').on(t.anonymousId),
   ],
 );
 
@@ -65,6 +118,8 @@ export const events = sqliteTable(
   (t) => [
     uniqueIndex('events_message_id_idx').on(t.messageId),
     index('events_contact_name_time_idx').on(t.contactId, t.name, t.timestamp),
+    // A contact's timeline, newest first.
+    index('events_contact_time_idx').on(t.contactId, t.timestamp),
   ],
 );
 
@@ -86,3 +141,4 @@ export const phaseHistory = sqliteTable(
 
 export type Contact = typeof contacts.$inferSelect;
 export type ContactEvent = typeof events.$inferSelect;
+export type PhaseHistoryEntry = typeof phaseHistory.$inferSelect;

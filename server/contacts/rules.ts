@@ -1,0 +1,91 @@
+// The workspace's persona rules and lifecycle settings as the write paths apply them to one contact in memory.
+import { asc, eq } from 'drizzle-orm';
+import { DEFAULT_LIFECYCLE_SETTINGS, countsAsActivity, lifecycleSettingsSchema, phaseAfterEvent, type LifecycleSettings } from '../../shared/contacts/lifecycle.ts';
+import { EMPTY_RULE_SET, decidePersona, personaRuleSetSchema, rulesUseEvents, type PersonaCandidate, type PersonaFacts } from '../../shared/contacts/personaRules.ts';
+import type { Db } from '../db/client.ts';
+import { personaRules, personas, settings } from '../db/schema.ts';
+import { statements, writeEvent, type ContactState } from './db.ts';
+import { transitionPhase } from './phases.ts';
+
+export const LIFECYCLE_SETTINGS_KEY = 'lifecycle_rules';
+const DAY_MS = 86_400_000;
+
+export interface WorkspaceRules {
+  personas: (PersonaCandidate & { name: string })[];
+  personasUseEvents: boolean;
+  lifecycle: LifecycleSettings;
+}
+
+/** Persona candidates in priority order, each with its parsed rule set. */
+export function loadPersonaCandidates(db: Db): (PersonaCandidate & { name: string })[] {
+  return db
+    .select({ key: personas.key, name: personas.name, rules: personaRules.rules })
+    .from(personas)
+    .leftJoin(personaRules, eq(personaRules.personaKey, personas.key))
+    .orderBy(asc(personas.priority), asc(personas.name))
+    .all()
+    .map((p) => {
+      const parsed = personaRuleSetSchema.safeParse(p.rules ?? EMPTY_RULE_SET);
+      return { key: p.key, name: p.name, rules: parsed.success ? parsed.data : EMPTY_RULE_SET };
+    });
+}
+
+export function loadLifecycleSettings(db: Db): LifecycleSettings {
+  const row = db.select().from(settings).where(eq(settings.key, LIFECYCLE_SETTINGS_KEY)).get();
+  const parsed = lifecycleSettingsSchema.safeParse(row?.value);
+  return parsed.success ? parsed.data : DEFAULT_LIFECYCLE_SETTINGS;
+}
+
+/** Read once per batch, import or request: a few small rows. */
+export function loadRules(db: Db): WorkspaceRules {
+  const candidates = loadPersonaCandidates(db);
+  return { personas: candidates, personasUseEvents: rulesUseEvents(candidates), lifecycle: loadLifecycleSettings(db) };
+}
+
+/** Event counts from the database; a contact created in this call has none yet, so nothing is asked. */
+export function databaseFacts(db: Db, contact: ContactState, nowMs: number, hasEvents: boolean): PersonaFacts {
+  const count = statements(db).countEvents;
+  return {
+    countEvents: (event, withinDays) =>
+      hasEvents ? (count.get(contact.id, event, withinDays === null ? Number.MIN_SAFE_INTEGER : nowMs - withinDays * DAY_MS)?.n ?? 0) : 0,
+  };
+}
+
+/**
+ * Applies the persona rules (or an explicit `persona` trait) to the contact in memory; a change is written
+ * as a $persona_entered event. Returns whether the persona changed.
+ */
+export function reassignPersona(db: Db, rules: WorkspaceRules, contact: ContactState, nowMs: number, hasEvents = true): boolean {
+  const decision = decidePersona(rules.personas, contact.traits, databaseFacts(db, contact, nowMs, hasEvents));
+  if (decision.key === contact.personaKey && decision.source === contact.personaSource) return false;
+  const from = contact.personaKey;
+  contact.personaKey = decision.key;
+  contact.personaSource = decision.source;
+  contact.updatedAt = nowMs;
+  if (decision.key !== from && decision.key !== null) {
+    writeEvent(db, { contactId: contact.id, name: '$persona_entered', properties: { persona: decision.key, from }, timestamp: nowMs, receivedAt: nowMs });
+  }
+  return true;
+}
+
+/**
+ * The lifecycle rules for one stored event: activity keeps the contact from lapsing, and purchases, referrals,
+ * reviews and engagement move phases. Returns whether the contact changed.
+ */
+export function applyLifecycle(db: Db, rules: WorkspaceRules, contact: ContactState, event: { name: string; timestamp: number }, nowMs: number): boolean {
+  const settings = rules.lifecycle;
+  let changed = false;
+  if (countsAsActivity(settings, event.name) && event.timestamp > contact.lastActiveAt) {
+    contact.lastActiveAt = event.timestamp;
+    changed = true;
+  }
+  const purchases = settings.purchaseEvents.includes(event.name) ? countPurchases(db, settings, contact.id) : 0;
+  const change = phaseAfterEvent(settings, contact.phase, event, purchases);
+  if (change) changed = transitionPhase(db, contact, change.to, change.cause, nowMs) || changed;
+  return changed;
+}
+
+function countPurchases(db: Db, settings: LifecycleSettings, contactId: string): number {
+  const count = statements(db).countEvents;
+  return settings.purchaseEvents.reduce((sum, name) => sum + (count.get(contactId, name, Number.MIN_SAFE_INTEGER)?.n ?? 0), 0);
+}
