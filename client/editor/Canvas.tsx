@@ -19,6 +19,7 @@ const defaultEdgeOptions: DefaultEdgeOptions = {
 };
 
 const fitViewOptions = { padding: 0.2, maxZoom: 1 };
+const miniMapStyle = { width: 160, height: 108 };
 
 function miniMapColor(node: Node): string {
   const kind = nodeKindSchema.safeParse(node.type);
@@ -108,7 +109,7 @@ export function Canvas() {
       aria-label="Journey canvas"
     >
       <Background gap={24} color="var(--mantine-color-gray-3)" />
-      <MiniMap pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap of the journey" />
+      <MiniMap pannable zoomable style={miniMapStyle} nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap of the journey" />
       <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
     </ReactFlow>
   );

@@ -8,9 +8,11 @@ import { CONFIG_FORMS } from './forms/index.ts';
 import { JourneySettingsForm } from './forms/JourneySettingsForm.tsx';
 import { KIND_META } from './kindMeta.ts';
 
-/** Problems of the node that no form field shows: unconnected outputs, unreachable, loops. */
+/** Problems of the node beyond what its form's schema shows: connections, reachability, loops, references. */
 function NodeProblems({ id }: { id: string }) {
-  const messages = useEditor(useShallow((s) => (s.issuesByNode.get(id) ?? []).filter((i) => i.path[0] !== 'config').map((i) => i.message)));
+  const messages = useEditor(
+    useShallow((s) => (s.issuesByNode.get(id) ?? []).filter((i) => i.code !== 'invalid_config' && i.code !== 'split_weights').map((i) => i.message)),
+  );
   if (messages.length === 0) return null;
   return (
     <Alert color="red" variant="light" p="xs" title={messages.length === 1 ? 'One problem' : `${messages.length} problems`}>

@@ -1,5 +1,5 @@
 // Journeys: every journey of the workspace, filtered by moment, persona and status; import and create.
-import { Anchor, Button, FileButton, Group, Modal, Paper, SegmentedControl, Select, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
+import { Anchor, Button, FileButton, Group, Input, Modal, Paper, SegmentedControl, Select, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { IconPlus, IconRoute, IconUpload } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -184,9 +184,7 @@ export function JourneysPage() {
           data={[{ value: 'all', label: 'All personas (shared)' }, ...personas.map((p) => ({ value: p.key, label: p.name }))]}
         />
         <Stack gap={4}>
-          <Text size="sm" fw={500} id="status-filter-label">
-            Status
-          </Text>
+          <Input.Label id="status-filter-label">Status</Input.Label>
           <SegmentedControl
             aria-labelledby="status-filter-label"
             value={status ?? 'any'}

@@ -2,7 +2,7 @@
 import { Anchor, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { emailConfigSchema } from '../../../shared/journey/nodes/email.ts';
-import { useReferences } from '../EditorContext.tsx';
+import { useEditor, useReferences } from '../EditorContext.tsx';
 import { ConfigFormFrame } from './ConfigFormFrame.tsx';
 import { SegmentedField, SelectField, TextField } from './fields.tsx';
 import { useConfigForm, type ConfigFormProps } from './useConfigForm.ts';
@@ -10,6 +10,7 @@ import { useConfigForm, type ConfigFormProps } from './useConfigForm.ts';
 export function EmailForm(props: ConfigFormProps) {
   const { form } = useConfigForm(emailConfigSchema, props);
   const { templates } = useReferences();
+  const templateIssue = useEditor((s) => s.issuesByNode.get(props.nodeId)?.find((i) => i.code === 'unknown_template')?.message);
   const category = form.watch('category') as string | undefined;
   const templateId = form.watch('templateId') as string | undefined;
   // A template id the workspace does not know still shows, so the marketer sees what to replace.
@@ -17,7 +18,7 @@ export function EmailForm(props: ConfigFormProps) {
   if (templateId && !templates.some((t) => t.id === templateId)) options.unshift({ value: templateId, label: `${templateId} (missing)` });
   return (
     <ConfigFormFrame form={form}>
-      <SelectField name="templateId" label="Template" placeholder="Choose a template" data={options} nothingFound="No templates" />
+      <SelectField name="templateId" label="Template" placeholder="Choose a template" data={options} nothingFound="No templates" error={templateIssue} />
       {templates.length === 0 && (
         <Text size="xs" c="dimmed">
           This workspace has no email templates yet.{' '}

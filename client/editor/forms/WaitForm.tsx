@@ -1,5 +1,5 @@
 // Side-panel form of a wait: for a duration, until a local time of day, or relative to a date trait.
-import { Chip, Group, Select, Stack, Text } from '@mantine/core';
+import { Chip, Group, Input, Select, Stack, Text } from '@mantine/core';
 import { useController, useFormContext } from 'react-hook-form';
 import { WEEKDAYS, waitConfigSchema, type WaitConfig } from '../../../shared/journey/nodes/wait.ts';
 import { ConfigFormFrame } from './ConfigFormFrame.tsx';
@@ -32,9 +32,7 @@ function WeekdaysField() {
   const { field, fieldState } = useController({ name: 'weekdays', control });
   return (
     <Stack gap={4}>
-      <Text size="sm" fw={500} id="weekdays-label">
-        On these days
-      </Text>
+      <Input.Label id="weekdays-label">On these days</Input.Label>
       <Chip.Group multiple value={(field.value as string[] | undefined) ?? []} onChange={field.onChange}>
         <Group gap={4} role="group" aria-labelledby="weekdays-label">
           {WEEKDAYS.map((d) => (

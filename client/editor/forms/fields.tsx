@@ -4,6 +4,7 @@ import {
   Button,
   Checkbox,
   Group,
+  Input,
   MultiSelect,
   NumberInput,
   Paper,
@@ -88,10 +89,12 @@ export function NumberField({ name, label, description, min, max, suffix, option
   );
 }
 
-export function SelectField({ name, label, description, placeholder, data, clearable, nothingFound }: FieldProps & {
+export function SelectField({ name, label, description, placeholder, data, clearable, nothingFound, error }: FieldProps & {
   data: (string | ComboboxItem)[];
   clearable?: boolean;
   nothingFound?: string;
+  /** A problem the schema cannot see (a template that does not exist). */
+  error?: string;
 }) {
   const { field, fieldState } = useField(name);
   return (
@@ -108,7 +111,7 @@ export function SelectField({ name, label, description, placeholder, data, clear
       onChange={(v) => field.onChange(v ?? (clearable ? undefined : ''))}
       onBlur={field.onBlur}
       ref={field.ref}
-      error={fieldState.error?.message}
+      error={fieldState.error?.message ?? error}
       comboboxProps={{ withinPortal: true }}
     />
   );
@@ -134,9 +137,7 @@ export function SegmentedField({ name, label, data }: { name: string; label: str
   const { field } = useField(name);
   return (
     <Stack gap={4}>
-      <Text size="sm" fw={500} component="span" id={`${name}-label`}>
-        {label}
-      </Text>
+      <Input.Label id={`${name}-label`}>{label}</Input.Label>
       <SegmentedControl aria-labelledby={`${name}-label`} data={data} value={(field.value as string | undefined) ?? data[0]!.value} onChange={field.onChange} fullWidth size="xs" />
     </Stack>
   );
@@ -242,9 +243,7 @@ export function FiltersField({ name, label }: { name: string; label: string }) {
   const { fields, append, remove } = useFieldArray({ control, name });
   return (
     <Stack gap="xs">
-      <Text size="sm" fw={500}>
-        {label}
-      </Text>
+      <Input.Label>{label}</Input.Label>
       {fields.length === 0 && (
         <Text size="xs" c="dimmed">
           No filters: any event with this name counts.

@@ -61,7 +61,6 @@ export function NodeCard({ id, kind, data, selected, summary, children }: NodeCa
           {data.name && <span className={classes.kind}>{def.label}</span>}
           {title}
         </div>
-        {kind === 'trigger' && <span className={classes.startTag}>Start</span>}
         {issueCount > 0 && (
           <span className={classes.warning} title={issueCount > 1 ? `${firstIssue} (+${issueCount - 1} more)` : firstIssue}>
             <IconAlertTriangle size={16} aria-label={`${issueCount} problem${issueCount > 1 ? 's' : ''}`} />
@@ -70,15 +69,19 @@ export function NodeCard({ id, kind, data, selected, summary, children }: NodeCa
       </div>
       <div className={classes.summary}>{text ?? <span className={classes.needsSetup}>Needs setup</span>}</div>
       {children && <div className={classes.extra}>{children}</div>}
-      {outputs.length > 0 && (
+      {labelled ? (
         <div className={classes.outputs}>
           {outputs.map((o) => (
-            <div key={o.key} className={labelled ? classes.output : `${classes.output} ${classes.outputSingle}`} title={o.label}>
-              {labelled && o.label}
+            <div key={o.key} className={classes.output} title={o.label}>
+              <span className={classes.outputLabel}>{o.label}</span>
               <Handle type="source" position={Position.Bottom} id={o.key} className={classes.handle} aria-label={`${title}: output ${o.label}`} />
             </div>
           ))}
         </div>
+      ) : (
+        outputs.map((o) => (
+          <Handle key={o.key} type="source" position={Position.Bottom} id={o.key} className={classes.handle} aria-label={`${title}: output ${o.label}`} />
+        ))
       )}
     </div>
   );
