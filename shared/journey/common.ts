@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 export const DURATION_UNITS = ['minutes', 'hours', 'days', 'weeks'] as const;
-export const durationUnitSchema = z.enum(DURATION_UNITS);
+export const durationUnitSchema = z.enum(DURATION_UNITS, { error: `Choose a unit: ${DURATION_UNITS.join(', ')}.` });
 export type DurationUnit = z.infer<typeof durationUnitSchema>;
 
 export const UNIT_MS: Record<DurationUnit, number> = {
@@ -40,7 +40,7 @@ export const traitNameSchema = nonEmpty('a trait name')
   .regex(/^[A-Za-z_$][\w.$-]*$/, 'Use letters, digits, _ or . in trait names (e.g. plan or address.city).');
 
 export const FILTER_OPERATORS = ['equals', 'not_equals', 'contains', 'greater_than', 'less_than', 'exists', 'not_exists'] as const;
-export const filterOperatorSchema = z.enum(FILTER_OPERATORS);
+export const filterOperatorSchema = z.enum(FILTER_OPERATORS, { error: `Choose a comparison: ${FILTER_OPERATORS.join(', ')}.` });
 
 export const scalarSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export type Scalar = z.infer<typeof scalarSchema>;

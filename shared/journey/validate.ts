@@ -96,6 +96,8 @@ function referenceIssues(node: GraphNode, config: unknown, refs: ReferenceContex
 /** Strongly connected components among nodes that do not wait: any with a cycle is a busy loop. */
 function loopsWithoutWait(nodes: GraphNode[], successors: Map<string, string[]>): string[][] {
   const busy = new Set(nodes.filter((n) => !WAITING_KINDS.has(n.kind)).map((n) => n.id));
+  const busySuccessors = new Map<string, string[]>();
+  for (const id of busy) busySuccessors.set(id, (successors.get(id) ?? []).filter((s) => busy.has(s)));
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -113,7 +115,7 @@ function loopsWithoutWait(nodes: GraphNode[], successors: Map<string, string[]>)
     onStack.add(start);
     while (work.length > 0) {
       const frame = work[work.length - 1]!;
-      const succ = (successors.get(frame.id) ?? []).filter((s) => busy.has(s));
+      const succ = busySuccessors.get(frame.id)!;
       if (frame.next < succ.length) {
         const w = succ[frame.next++]!;
         if (!index.has(w)) {
@@ -175,6 +177,11 @@ export function validateGraph(graph: JourneyGraph, refs: ReferenceContext): Vali
     }
   }
 
+  // Outputs once per node: a split with many variants must not make validation quadratic.
+  const outputsOf = new Map<string, { key: string; label: string }[]>();
+  for (const node of nodes.values()) outputsOf.set(node.id, kindDefinition(node.kind).outputs(node.config));
+  const outputKeys = new Map([...outputsOf].map(([id, outs]) => [id, new Set(outs.map((o) => o.key))]));
+
   // Edges: each from a real output of a real node, into a real node that is not a trigger, one per output.
   const successors = new Map<string, string[]>();
   const connected = new Set<string>();
@@ -185,17 +192,18 @@ export function validateGraph(graph: JourneyGraph, refs: ReferenceContext): Vali
       issues.push({ code: 'edge_from_unknown_node', nodeId: null, path: ['edges', i], message: `A connection starts at "${edge.from}", which is not a node of this journey.` });
       return;
     }
+    // A connection to a wrong place still uses its output: one mistake, one issue (not also "not connected").
+    if (!to || to.kind === 'trigger') connected.add(`${from.id}\u0000${edge.output}`);
     if (!to) {
       issues.push({ code: 'edge_to_unknown_node', nodeId: from.id, path: ['edges', i], message: `The "${edge.output}" output of ${nodeName(from)} leads to "${edge.to}", which is not a node of this journey.` });
       return;
     }
-    const outputs = kindDefinition(from.kind).outputs(from.config).map((o) => o.key);
-    if (!outputs.includes(edge.output)) {
+    if (!outputKeys.get(from.id)!.has(edge.output)) {
       issues.push({ code: 'unknown_output', nodeId: from.id, path: ['edges', i], message: `${capitalise(nodeName(from))} has no "${edge.output}" output.` });
       return;
     }
     if (to.kind === 'trigger') {
-      issues.push({ code: 'edge_into_trigger', nodeId: to.id, path: [], message: 'Nothing can lead back into the trigger; contacts only enter through it.' });
+      issues.push({ code: 'edge_into_trigger', nodeId: from.id, path: ['edges', i], message: `The "${edge.output}" output of ${nodeName(from)} leads into the trigger; contacts only enter through it, so connect it elsewhere.` });
       return;
     }
     const key = `${from.id}\u0000${edge.output}`;
@@ -204,11 +212,13 @@ export function validateGraph(graph: JourneyGraph, refs: ReferenceContext): Vali
       return;
     }
     connected.add(key);
-    successors.set(from.id, [...(successors.get(from.id) ?? []), to.id]);
+    const list = successors.get(from.id);
+    if (list) list.push(to.id);
+    else successors.set(from.id, [to.id]);
   });
 
   for (const node of nodes.values()) {
-    for (const output of kindDefinition(node.kind).outputs(node.config)) {
+    for (const output of outputsOf.get(node.id)!) {
       if (!connected.has(`${node.id}\u0000${output.key}`)) {
         issues.push({
           code: 'output_not_connected',

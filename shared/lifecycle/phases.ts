@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 export const PHASE_KEYS = ['prospect', 'subscriber', 'engaged', 'customer', 'loyal', 'advocate', 'lapsed'] as const;
-export const phaseKeySchema = z.enum(PHASE_KEYS);
+export const phaseKeySchema = z.enum(PHASE_KEYS, { error: `Choose a phase: ${PHASE_KEYS.join(', ')}.` });
 export type PhaseKey = z.infer<typeof phaseKeySchema>;
 
 export interface PhaseDefinition {

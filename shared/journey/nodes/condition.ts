@@ -28,7 +28,7 @@ export const predicateSchema = z.discriminatedUnion('type', [
 export type Predicate = z.infer<typeof predicateSchema>;
 
 export const conditionConfigSchema = z.object({
-  match: z.enum(['all', 'any']).default('all'),
+  match: z.enum(['all', 'any'], { error: 'Choose whether all rules or any rule must hold.' }).default('all'),
   rules: z.array(predicateSchema).min(1, 'Add at least one rule to check.'),
 });
 export type ConditionConfig = z.infer<typeof conditionConfigSchema>;

@@ -7,9 +7,9 @@ export const emailConfigSchema = z.object({
   subjectOverride: z.string().trim().max(300, 'The subject is too long.').optional(),
   senderId: z.string().trim().min(1).optional(),
   /** Transactional mail bypasses quiet hours and the frequency cap, never suppression. */
-  category: z.enum(['marketing', 'transactional']).default('marketing'),
+  category: z.enum(['marketing', 'transactional'], { error: 'Choose marketing or transactional.' }).default('marketing'),
   /** What the frequency cap does to this email when the contact has had enough: wait or drop it. */
-  whenCapped: z.enum(['delay', 'skip']).default('delay'),
+  whenCapped: z.enum(['delay', 'skip'], { error: 'Choose whether a capped email is delayed or skipped.' }).default('delay'),
 });
 export type EmailConfig = z.infer<typeof emailConfigSchema>;
 

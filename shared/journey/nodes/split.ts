@@ -4,7 +4,7 @@ import { defineKind, type NodeOutput } from './types.ts';
 
 export const variantSchema = z.object({
   /** Also the output key; stays the same across versions so assignments stay stable. */
-  key: z.string().trim().regex(/^[a-z0-9_]{1,32}$/, 'Use lower-case letters, digits or _ for the variant key.'),
+  key: z.string().regex(/^[a-z0-9_]{1,32}$/, 'Use lower-case letters, digits or _ for the variant key.'),
   label: z.string().trim().min(1, 'Name the variant.').max(60),
   weight: z.number({ error: 'Enter a weight.' }).int('Use a whole percentage.').min(0).max(100),
   /** A holdout gets no treatment: it is the control that shows what doing nothing yields. */

@@ -18,7 +18,7 @@ export const waitConfigSchema = z.discriminatedUnion('mode', [
     mode: z.literal('relative_to_trait'),
     trait: traitNameSchema,
     offset: durationSchema.extend({ amount: z.number().int().min(0).max(100_000) }),
-    direction: z.enum(['before', 'after']),
+    direction: z.enum(['before', 'after'], { error: 'Choose before or after.' }),
     time: timeOfDay.default('09:00'),
   }),
 ], { error: 'Choose how long to wait.' });
