@@ -227,7 +227,7 @@ export function EditorHeader(props: HeaderProps) {
         )}
         {!readOnly && (
           <Button size="xs" leftSection={<IconRocket size={16} />} onClick={props.onPublish} loading={busy === 'publish'}>
-            {currentVersion === null ? 'Publish' : `Publish v${currentVersion + 1}`}
+            {currentVersion === null ? 'Publish' : 'Publish changes'}
           </Button>
         )}
       </Group>

@@ -11,7 +11,12 @@ import { KIND_META } from './kindMeta.ts';
 /** Problems of the node beyond what its form's schema shows: connections, reachability, loops, references. */
 function NodeProblems({ id }: { id: string }) {
   const messages = useEditor(
-    useShallow((s) => (s.issuesByNode.get(id) ?? []).filter((i) => i.code !== 'invalid_config' && i.code !== 'split_weights').map((i) => i.message)),
+    useShallow((s) =>
+      (s.issuesByNode.get(id) ?? [])
+        // Schema problems and problems of one config field show at that field, in the form.
+        .filter((i) => i.code !== 'invalid_config' && i.code !== 'split_weights' && !(i.path[0] === 'config' && i.path.length > 1))
+        .map((i) => i.message),
+    ),
   );
   if (messages.length === 0) return null;
   return (

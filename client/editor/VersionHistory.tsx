@@ -28,6 +28,11 @@ export function VersionHistory({ journeyId, currentVersion, opened, onClose, onR
   const versions = useQuery({ ...trpc.journeys.versions.queryOptions({ id: journeyId }), enabled: opened });
   return (
     <Drawer opened={opened} onClose={onClose} position="right" title="Version history" size="md">
+      {!readOnly && versions.data && versions.data.length > 0 && (
+        <Text size="sm" c="dimmed" mb="md">
+          Published versions never change. Restoring one copies its graph into the draft; publish to make it live again.
+        </Text>
+      )}
       {versions.isPending && <LoadingState label="Loading versions" />}
       {versions.isError && <ErrorState error={versions.error} onRetry={() => versions.refetch()} />}
       {versions.data?.length === 0 && (
@@ -41,32 +46,34 @@ export function VersionHistory({ journeyId, currentVersion, opened, onClose, onR
       <Stack gap="sm" component="ol" p={0} m={0} style={{ listStyle: 'none' }} aria-label="Published versions">
         {versions.data?.map((v) => (
           <Paper key={v.version} withBorder p="sm" component="li">
-            <Group justify="space-between" wrap="nowrap" align="flex-start">
-              <Stack gap={2}>
-                <Group gap="xs">
-                  <Text fw={600}>Version {v.version}</Text>
-                  {v.version === currentVersion && (
-                    <Badge size="xs" variant="light" color="teal">
-                      Current
-                    </Badge>
-                  )}
-                </Group>
-                <Text size="xs" c="dimmed">
-                  {formatTime(v.publishedAt)}
-                  {v.publishedBy ? ` · ${v.publishedBy}` : ''}
-                </Text>
-                {v.version > 1 && MIGRATION_LABELS[v.migration] && (
-                  <Text size="xs" c="dimmed">
-                    On publish, {MIGRATION_LABELS[v.migration]}.
-                  </Text>
+            <Stack gap={6}>
+              <Group gap="xs">
+                <Text fw={600}>Version {v.version}</Text>
+                {v.version === currentVersion && (
+                  <Badge size="xs" variant="light" color="teal">
+                    Current
+                  </Badge>
                 )}
-              </Stack>
+              </Group>
+              <Text size="xs" c="dimmed">
+                Published {formatTime(v.publishedAt)}
+                {v.publishedBy ? ` by ${v.publishedBy}` : ''}
+                {v.version > 1 && MIGRATION_LABELS[v.migration] ? `; ${MIGRATION_LABELS[v.migration]}.` : ''}
+              </Text>
               {!readOnly && (
-                <Button size="xs" variant="light" onClick={() => onRestore(v.version)} loading={restoring === v.version} disabled={restoring !== null}>
+                <Button
+                  size="xs"
+                  variant="light"
+                  style={{ alignSelf: 'flex-start' }}
+                  onClick={() => onRestore(v.version)}
+                  loading={restoring === v.version}
+                  disabled={restoring !== null}
+                  aria-label={`Restore version ${v.version} into the draft`}
+                >
                   Restore into draft
                 </Button>
               )}
-            </Group>
+            </Stack>
           </Paper>
         ))}
       </Stack>

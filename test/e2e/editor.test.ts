@@ -154,7 +154,7 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   await node(page, 'clicked_welcome').waitFor();
   expect(await canvasGraph(page)).toEqual(graph);
   await page.getByText('v1', { exact: true }).waitFor();
-  await page.getByRole('button', { name: 'Publish v2' }).waitFor();
+  await page.getByRole('button', { name: 'Publish changes' }).waitFor();
   await page.getByRole('button', { name: 'History' }).click();
   const versions = page.getByRole('list', { name: 'Published versions' });
   await versions.getByText('Version 1').waitFor();

@@ -40,3 +40,38 @@ export function sequentialIds() {
   let n = 0;
   return (kind: string) => `${kind}_${++n}`;
 }
+
+/**
+ * A valid journey of about `size` nodes with its layout: the trigger, then blocks of
+ * wait → condition → (yes: update contact, no: notify) → the next block, and an exit.
+ */
+export function bigJourney(size: number): { graph: JourneyGraph; layout: GraphLayout } {
+  const nodes: JourneyGraph['nodes'] = [{ id: 'trigger', kind: 'trigger', name: 'Subscription confirmed', config: { on: 'subscription_confirmed' } }];
+  const edges: JourneyGraph['edges'] = [];
+  const layout: GraphLayout = { trigger: { x: 300, y: 0 } };
+  let previous = { id: 'trigger', output: 'next' };
+  const blocks = Math.max(1, Math.floor((size - 2) / 4));
+  for (let b = 0; b < blocks; b++) {
+    const y = 150 + b * 600;
+    const [wait, check, yes, no] = [`wait_${b}`, `check_${b}`, `tag_${b}`, `tell_${b}`];
+    nodes.push(
+      { id: wait, kind: 'wait', config: { mode: 'duration', duration: { amount: b + 1, unit: 'days' } } },
+      { id: check, kind: 'condition', name: `Viewed pricing ${b + 1}×?`, config: { match: 'all', rules: [{ type: 'event_count', event: 'viewed_pricing', filters: [], comparison: 'at_least', count: b + 1 }] } },
+      { id: yes, kind: 'update_contact', config: { assignments: [{ trait: 'interest', value: b + 1 }] } },
+      { id: no, kind: 'notify', config: { to: 'sales@example.com', subject: `Block ${b + 1}`, message: '' } },
+    );
+    edges.push(
+      { from: previous.id, output: previous.output, to: wait },
+      { from: wait, output: 'next', to: check },
+      { from: check, output: 'yes', to: yes },
+      { from: check, output: 'no', to: no },
+      { from: no, output: 'next', to: yes },
+    );
+    Object.assign(layout, { [wait]: { x: 300, y }, [check]: { x: 300, y: y + 150 }, [no]: { x: 600, y: y + 300 }, [yes]: { x: 300, y: y + 450 } });
+    previous = { id: yes, output: 'next' };
+  }
+  nodes.push({ id: 'exit', kind: 'exit', config: {} });
+  edges.push({ from: previous.id, output: previous.output, to: 'exit' });
+  layout.exit = { x: 300, y: 150 + blocks * 600 };
+  return { graph: { nodes, edges, settings: { ...DEFAULT_SETTINGS } }, layout };
+}

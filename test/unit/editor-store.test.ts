@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { toFlow, toGraph } from '../../client/editor/convert.ts';
 import { createEditorStore, type EditorStore } from '../../client/editor/store.ts';
-import { refs, sequentialIds, welcomeGraph } from './editor-builders.ts';
+import { bigJourney, refs, sequentialIds, welcomeGraph } from './editor-builders.ts';
 
 function openJourney(clock = { t: 0 }): EditorStore {
   const { graph, layout } = welcomeGraph();
@@ -244,5 +244,20 @@ describe('editor store', () => {
     expect(graphOf(store)).toEqual(original);
     store.getState().replaceDocument(toFlow(graph, layout), { resetHistory: true });
     expect(store.getState().past).toHaveLength(0);
+  });
+});
+
+describe('editor store at scale', () => {
+  test('a 300-node journey validates clean, and a drag of one node neither revalidates nor copies other nodes', () => {
+    const { graph, layout } = bigJourney(300);
+    expect(graph.nodes.length).toBeGreaterThanOrEqual(298);
+    const store = createEditorStore(toFlow(graph, layout), { refs, newId: sequentialIds() });
+    expect(store.getState().issues).toEqual([]);
+    const before = store.getState();
+    store.getState().onNodesChange([{ type: 'position', id: 'wait_3', position: { x: 310, y: 2000 }, dragging: true }]);
+    const after = store.getState();
+    // Unchanged nodes keep their identity, so React Flow's memoised nodes do not re-render.
+    expect(after.nodes.filter((n, i) => n !== before.nodes[i]).map((n) => n.id)).toEqual(['wait_3']);
+    expect(after.issues).toBe(before.issues);
   });
 });
