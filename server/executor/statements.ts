@@ -19,8 +19,8 @@ export function prepareStatements(sqlite: Database.Database) {
     contact: p(`SELECT id, email, traits, phase, persona_key AS personaKey, subscription, timezone FROM contacts WHERE id = ?`),
     hasOpenEnrollment: p(`SELECT 1 FROM enrollments WHERE journey_id = ? AND contact_id = ? AND status IN ('active', 'waiting') LIMIT 1`),
     insertEnrollment: p(`INSERT OR IGNORE INTO enrollments
-      (id, journey_id, version, contact_id, entry_key, node_id, status, wake_at, awaiting_event, state, enrolled_at, updated_at)
-      VALUES (@id, @journeyId, @version, @contactId, @entryKey, @nodeId, @status, @wakeAt, @awaitingEvent, @state, @now, @now)`),
+      (id, journey_id, version, contact_id, entry_key, node_id, status, wake_at, awaiting_event, state, enrolled_at, updated_at, ended_at, goal_reached_at, error)
+      VALUES (@id, @journeyId, @version, @contactId, @entryKey, @nodeId, @status, @wakeAt, @awaitingEvent, @state, @now, @now, @endedAt, @goalReachedAt, @error)`),
     updateEnrollment: p(`UPDATE enrollments SET node_id = @nodeId, status = @status, wake_at = @wakeAt, awaiting_event = @awaitingEvent,
       state = @state, updated_at = @now, ended_at = @endedAt, goal_reached_at = @goalReachedAt, error = @error, held_event = @heldEvent
       WHERE id = @id`),

@@ -258,6 +258,25 @@ describe('executor', () => {
     expect(byContact.get(withDate)).toMatchObject({ status: 'waiting', wakeAt: Date.parse('2026-12-17T08:00:00Z') });
   });
 
+  it('isolates a run that throws: that enrollment fails with the error, the rest of its batch advances', () => {
+    const healthy = liveJourney(db, clock, thankYouJourney());
+    const broken = liveJourney(db, clock, thankYouJourney());
+    const ana = addContact(db);
+    addEvent(db, ana, 'order_completed', {}, clock.now());
+    executor.tick();
+    // Version 1 of one journey becomes unreadable (say, hand-edited), after its contacts entered.
+    db.$client.prepare(`UPDATE journey_versions SET graph = '{"nodes":[],"edges":[]}' WHERE journey_id = ?`).run(broken);
+    const fresh = createExecutor({ db, clock });
+    clock.advance(7 * DAY);
+    const report = fresh.tick();
+    expect(report).toMatchObject({ failed: 1, advanced: 1 });
+    expect(enrollmentsOf(db, healthy)[0]).toMatchObject({ status: 'completed' });
+    const failed = enrollmentsOf(db, broken)[0]!;
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toContain('not runnable');
+    expect(pathOf(db, failed.id).at(-1)).toBe('week:failed:');
+  });
+
   it('never ticks twice at once: a second executor on the same database is turned away', () => {
     const other = createExecutor({ db, clock });
     // Simulate the other process holding the lease by letting it acquire and not release.

@@ -1,0 +1,117 @@
+// Bench group `executor`: 100,000 contacts enter a live 6-node journey and advance to their first wait,
+// against a raw better-sqlite3 baseline doing the same row writes in batched transactions.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fixedClock } from '../../server/clock.ts';
+import { loadConfig } from '../../server/config.ts';
+import { createExecutor } from '../../server/executor/executor.ts';
+import { openWorkspace, type Workspace } from '../../server/workspace.ts';
+import { email, exit, graph, liveJourney, onEvent, waitDays } from '../integration/executorBuilders.ts';
+import type { Figure } from './run.ts';
+
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
+const NOW = '2026-11-02T08:00:00Z';
+
+function workspace(): { ws: Workspace; dir: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kairos-bench-'));
+  const config = loadConfig({ DATA_DIR: dir, SECRET: 'bench-secret-bench-secret-bench-secret' });
+  if (!config.ok) throw new Error(config.errors.join('; '));
+  return { ws: openWorkspace(config.config), dir };
+}
+
+/** Contacts and their trigger events, written raw: setup is not what is measured. */
+function populate(ws: Workspace): void {
+  const sqlite = ws.db.$client;
+  const contact = sqlite.prepare(`INSERT INTO contacts (id, email, traits, phase, subscription) VALUES (?, ?, ?, 'customer', 'subscribed')`);
+  const event = sqlite.prepare(`INSERT INTO events (contact_id, name, properties, timestamp, received_at) VALUES (?, 'order_completed', '{"order_id":"o"}', ?, ?)`);
+  const t = Date.parse(NOW);
+  sqlite.transaction(() => {
+    for (let i = 0; i < CONTACTS; i++) {
+      const id = randomUUID();
+      contact.run(id, `c${i}@example.com`, JSON.stringify({ vip: i % 3 === 0 }));
+      event.run(id, t, t);
+    }
+  })();
+}
+
+function sixNodeJourney() {
+  return graph(
+    [
+      onEvent('order_completed'),
+      { id: 'vip', kind: 'condition', config: { rules: [{ type: 'trait', trait: 'vip', operator: 'equals', value: true }] } },
+      email('thanks'),
+      waitDays('w', 3),
+      email('review'),
+      exit(),
+    ],
+    ['t:next>vip', 'vip:yes>thanks', 'vip:no>thanks', 'thanks:next>w', 'w:next>review', 'review:next>x'],
+  );
+}
+
+function rssMb(): number {
+  return process.memoryUsage().rss / 1_048_576;
+}
+
+/** The same rows the executor writes per contact, by hand: enrollment, four steps, one message, the cursor. */
+function baseline(ws: Workspace, journeyId: string, batch: number): number {
+  const sqlite = ws.db.$client;
+  const contacts = sqlite.prepare(`SELECT e.id AS eventId, e.contact_id AS contactId FROM events e WHERE e.id > ? ORDER BY e.id LIMIT ?`);
+  const insertEnrollment = sqlite.prepare(`INSERT INTO enrollments (id, journey_id, version, contact_id, entry_key, node_id, status, wake_at, state, enrolled_at, updated_at) VALUES (?, ?, 1, ?, '', 'w', 'waiting', ?, ?, ?, ?)`);
+  const insertStep = sqlite.prepare(`INSERT INTO step_log (enrollment_id, journey_id, version, node_id, at, outcome) VALUES (?, ?, 1, ?, ?, ?)`);
+  const insertMessage = sqlite.prepare(`INSERT INTO messages (id, contact_id, enrollment_id, journey_id, node_id, visit, template_id, data, category, when_capped, status, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'thanks', 1, 'thanks', '{}', 'marketing', 'delay', 'queued', ?, ?)`);
+  const cursor = sqlite.prepare(`INSERT INTO executor_state (key, value) VALUES ('baseline', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+  const now = Date.parse(NOW);
+  const state = JSON.stringify({ nodeId: 'w', status: 'waiting', wakeAt: now + 3 * 86_400_000, awaiting: null, visits: { thanks: 1 }, variants: {}, entry: { name: 'order_completed', properties: { order_id: 'o' }, timestamp: now }, enrolledAt: now, goalReachedAt: null, error: null });
+  const start = performance.now();
+  let after = 0;
+  for (;;) {
+    const rows = contacts.all(after, batch) as { eventId: number; contactId: string }[];
+    if (rows.length === 0) break;
+    sqlite.transaction(() => {
+      for (const r of rows) {
+        const id = randomUUID();
+        insertEnrollment.run(id, journeyId, r.contactId, now + 3 * 86_400_000, state, now, now);
+        for (const [node, outcome] of [['t', 'next'], ['vip', 'yes'], ['thanks', 'next'], ['w', 'waiting']] as const) insertStep.run(id, journeyId, node, now, outcome);
+        insertMessage.run(randomUUID(), r.contactId, id, journeyId, now, now);
+      }
+      cursor.run(rows[rows.length - 1]!.eventId);
+    })();
+    after = rows[rows.length - 1]!.eventId;
+  }
+  return (performance.now() - start) / 1000;
+}
+
+export async function run(report: (f: Figure) => void): Promise<void> {
+  const batch = 500;
+  const measured = workspace();
+  const reference = workspace();
+  try {
+    const clock = fixedClock(NOW);
+    liveJourney(measured.ws.db, clock, sixNodeJourney());
+    const refJourney = liveJourney(reference.ws.db, clock, sixNodeJourney());
+    populate(measured.ws);
+    populate(reference.ws);
+
+    const rssBefore = rssMb();
+    const executor = createExecutor({ db: measured.ws.db, clock, batchSize: batch });
+    const start = performance.now();
+    const tick = executor.tick();
+    const seconds = (performance.now() - start) / 1000;
+    if (tick.enrolled !== CONTACTS || tick.messagesQueued !== CONTACTS) {
+      throw new Error(`expected ${CONTACTS} enrolments and messages, got ${tick.enrolled} and ${tick.messagesQueued}`);
+    }
+    const rssGrowth = rssMb() - rssBefore;
+    const baselineSeconds = baseline(reference.ws, refJourney, batch);
+
+    const rate = CONTACTS / seconds;
+    report({ name: 'executor.enrol_advance', value: rate, unit: 'contacts/s', ratio: baselineSeconds / seconds, note: `${CONTACTS} contacts in ${seconds.toFixed(2)} s, baseline ${(CONTACTS / baselineSeconds).toFixed(0)} contacts/s` });
+    report({ name: 'executor.rss_growth', value: rssGrowth, unit: 'MB', note: `during the tick of ${CONTACTS} contacts (batches of ${batch})` });
+  } finally {
+    measured.ws.close();
+    reference.ws.close();
+    rmSync(measured.dir, { recursive: true, force: true });
+    rmSync(reference.dir, { recursive: true, force: true });
+  }
+}
