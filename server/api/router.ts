@@ -1,5 +1,8 @@
 // The one tRPC router of Kairos; the client imports only its type.
+import { apiKeysRouter } from './apiKeys.ts';
+import { contactsRouter } from './contacts.ts';
 import { journeysRouter } from './journeys.ts';
+import { lifecycleSettingsRouter } from './lifecycleSettings.ts';
 import { lifecycleRouter } from './lifecycle.ts';
 import { personasRouter } from './personas.ts';
 import { setupRouter } from './setup.ts';
@@ -12,6 +15,9 @@ export const appRouter = router({
   lifecycle: lifecycleRouter,
   journeys: journeysRouter,
   personas: personasRouter,
+  contacts: contactsRouter,
+  apiKeys: apiKeysRouter,
+  lifecycleSettings: lifecycleSettingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,6 +11,8 @@ import { systemClock, type Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { checkHealth } from '../db/health.ts';
 import { log } from '../log.ts';
+import { importUploadRouter } from './imports.ts';
+import { ingestRouter } from './ingest.ts';
 
 export interface AppDeps {
   db: Db;
@@ -43,6 +45,10 @@ export function createApp({ db, auth, clock = systemClock, clientDir }: AppDeps)
       },
     }),
   );
+
+  // The Segment-spec event API; it handles only its own paths, so other /v1 routes (subscribe) still reach theirs.
+  app.use('/v1', ingestRouter({ db, clock }));
+  app.use('/api/contacts/imports', importUploadRouter({ db, auth, clock }));
 
   const indexHtml = path.join(clientDir, 'index.html');
   app.use(express.static(clientDir, { index: false, maxAge: '1h' }));

@@ -119,3 +119,14 @@ export function describeCondition(c: PersonaCondition): string {
   const times = `${c.comparison.replace('_', ' ')} ${c.count} time${c.count === 1 ? '' : 's'}`;
   return `${c.event} ${times}${c.withinDays ? ` in ${c.withinDays} days` : ''}`;
 }
+
+/** Colours a persona can have: Mantine's palette names. */
+export const PERSONA_COLORS = ['gray', 'red', 'pink', 'grape', 'violet', 'indigo', 'blue', 'cyan', 'teal', 'green', 'lime', 'yellow', 'orange'] as const;
+
+export const personaInputSchema = z.object({
+  name: z.string().trim().min(1, 'is required').max(60, 'must be at most 60 characters'),
+  description: z.string().trim().max(300, 'must be at most 300 characters').default(''),
+  color: z.enum(PERSONA_COLORS, { error: 'must be one of the palette colours' }),
+  rules: personaRuleSetSchema,
+});
+export type PersonaInput = z.infer<typeof personaInputSchema>;

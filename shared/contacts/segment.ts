@@ -111,11 +111,25 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Problems zod cannot see: a malformed traits.email, an unknown consent value. */
+function traitProblem(call: SegmentCall, prefix: string): string | null {
+  const where = call.type === 'identify' ? `${prefix}traits` : `${prefix}context.traits`;
+  const traits = callTraits(call);
+  const email = traitEmail(traits, where);
+  if (!email.ok) return email.error;
+  if (call.type === 'identify' && !consentIntent(traits).ok) {
+    return `${where}.consent: must be true, false, "pending", "subscribed" or "unsubscribed"`;
+  }
+  return null;
+}
+
 /** One call of the given type from /v1/<type>; the type in the path wins over one in the body. */
 export function parseSingleCall(type: CallType, body: unknown): ParseResult {
   if (!isObject(body)) return { ok: false, error: 'body: must be a JSON object' };
   const parsed = segmentCallSchema.safeParse({ ...body, type });
-  return parsed.success ? { ok: true, calls: [parsed.data] } : { ok: false, error: describeIssues(parsed.error, '') };
+  if (!parsed.success) return { ok: false, error: describeIssues(parsed.error, '') };
+  const problem = traitProblem(parsed.data, '');
+  return problem ? { ok: false, error: problem } : { ok: true, calls: [parsed.data] };
 }
 
 /**
@@ -133,6 +147,8 @@ export function parseBatch(body: unknown): ParseResult {
     const context = envelope.data.context || raw.context ? { ...envelope.data.context, ...(isObject(raw.context) ? raw.context : {}) } : undefined;
     const parsed = segmentCallSchema.safeParse({ ...raw, context, sentAt: raw.sentAt ?? body.sentAt });
     if (!parsed.success) return { ok: false, error: describeIssues(parsed.error, `batch[${i}]`) };
+    const problem = traitProblem(parsed.data, `batch[${i}].`);
+    if (problem) return { ok: false, error: problem };
     calls.push(parsed.data);
   }
   return { ok: true, calls };

@@ -1,0 +1,64 @@
+// Contacts: the list with search and filters, a contact's detail and timeline, and CSV imports.
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { columnMappingSchema, importModeSchema } from '../../shared/contacts/csv.ts';
+import { contactListInputSchema } from '../../shared/contacts/query.ts';
+import { ImportError, getImport, listImports, startImport } from '../contacts/import.ts';
+import { contactDetail, contactTimeline, countContacts, listContacts } from '../contacts/query.ts';
+import { log } from '../log.ts';
+import { authedProcedure, roleProcedure, router } from './trpc.ts';
+
+const importProcedure = roleProcedure('marketer');
+
+function importFailure(error: unknown): never {
+  if (error instanceof ImportError) {
+    const code = error.status === 404 ? 'NOT_FOUND' : error.status === 409 ? 'CONFLICT' : 'BAD_REQUEST';
+    throw new TRPCError({ code, message: error.message });
+  }
+  throw error;
+}
+
+const importsRouter = router({
+  list: importProcedure.query(({ ctx }) => listImports(ctx.db)),
+  get: importProcedure.input(z.object({ id: z.string().min(1) })).query(({ ctx, input }) => {
+    const job = getImport(ctx.db, input.id);
+    if (!job) throw new TRPCError({ code: 'NOT_FOUND', message: 'This import does not exist.' });
+    return job;
+  }),
+  /** Starts the import and returns at once; the page polls imports.get for progress. */
+  start: importProcedure
+    .input(z.object({ id: z.string().min(1), mapping: columnMappingSchema, mode: importModeSchema }))
+    .mutation(({ ctx, input }) => {
+      try {
+        const running = startImport(ctx.db, ctx.clock, input.id, { mapping: input.mapping, mode: input.mode, removeFileAfter: true });
+        running.then(
+          (job) => log.info({ importId: job.id, status: job.status, created: job.created, updated: job.updated, errors: job.errorCount }, 'contact import finished'),
+          (error: unknown) => log.error({ importId: input.id, err: error }, 'contact import failed'),
+        );
+        return { id: input.id };
+      } catch (error) {
+        importFailure(error);
+      }
+    }),
+});
+
+export const contactsRouter = router({
+  list: authedProcedure.input(contactListInputSchema).query(({ ctx, input }) => listContacts(ctx.db, input)),
+
+  /** Asked separately from the list (and capped), so paging never waits for a count. */
+  count: authedProcedure.input(contactListInputSchema.omit({ after: true, before: true, limit: true })).query(({ ctx, input }) =>
+    countContacts(ctx.db, { ...input, limit: 1 }),
+  ),
+
+  get: authedProcedure.input(z.object({ id: z.string().min(1) })).query(({ ctx, input }) => {
+    const detail = contactDetail(ctx.db, input.id);
+    if (!detail) throw new TRPCError({ code: 'NOT_FOUND', message: 'This contact does not exist (any more).' });
+    return detail;
+  }),
+
+  timeline: authedProcedure
+    .input(z.object({ id: z.string().min(1), cursor: z.object({ timestamp: z.number(), id: z.number().int() }).optional() }))
+    .query(({ ctx, input }) => contactTimeline(ctx.db, input.id, input.cursor)),
+
+  imports: importsRouter,
+});

@@ -1,0 +1,141 @@
+// Reading contacts for the app: search and filters with keyset pagination over indexes, a capped count, and the
+// detail of one contact with its phase history and a timeline of events.
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { ContactListInput } from '../../shared/contacts/query.ts';
+import { normaliseSearch } from '../../shared/contacts/traits.ts';
+import type { Db } from '../db/client.ts';
+import { contactAliases, contacts, events, personas, phaseHistory } from '../db/schema.ts';
+
+/** A count stops here: the page says "10,000+" rather than counting a million rows per keystroke. */
+export const COUNT_CAP = 10_000;
+
+/** Query words as prefixes of search terms: an address stays whole, a name splits as names are split when stored. */
+function searchWords(q: string): string[] {
+  return normaliseSearch(q)
+    .split(/\s+/)
+    .flatMap((word) => (word.includes('@') ? [word] : word.split(/[,.'-]+/)))
+    .filter(Boolean)
+    .slice(0, 5);
+}
+
+function filters(input: ContactListInput) {
+  const where = [];
+  if (input.persona === 'none') where.push(sql`c.persona_key IS NULL`);
+  else if (input.persona) where.push(sql`c.persona_key = ${input.persona}`);
+  if (input.phase) where.push(sql`c.phase = ${input.phase}`);
+  if (input.subscription) where.push(sql`c.subscription = ${input.subscription}`);
+  for (const word of searchWords(input.q ?? '')) {
+    // A range over the primary key of contact_search_terms: a prefix search that never scans all contacts.
+    where.push(sql`c.id IN (SELECT contact_id FROM contact_search_terms WHERE term >= ${word} AND term < ${`${word}\uffff`})`);
+  }
+  return where;
+}
+
+function whereClause(parts: ReturnType<typeof filters>) {
+  return parts.length > 0 ? sql`WHERE ${sql.join(parts, sql` AND `)}` : sql``;
+}
+
+export interface ContactListRow {
+  id: string;
+  email: string;
+  name: string | null;
+  personaKey: string | null;
+  phase: string;
+  subscription: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * One page, newest first. Keyset pagination by id (ids are time-ordered): `after` pages on to older contacts,
+ * `before` back to newer ones, so each page is an index range however deep it is.
+ */
+export function listContacts(db: Db, input: ContactListInput): { rows: ContactListRow[]; hasOlder: boolean; hasNewer: boolean } {
+  const limit = input.limit;
+  const parts = filters(input);
+  const backwards = Boolean(input.before);
+  if (input.after) parts.push(sql`c.id < ${input.after}`);
+  if (input.before) parts.push(sql`c.id > ${input.before}`);
+  const query = sql`SELECT c.id, c.email, c.name, c.persona_key AS personaKey, c.phase, c.subscription, c.created_at AS createdAt,
+    c.updated_at AS updatedAt FROM contacts c ${whereClause(parts)} ORDER BY c.id ${backwards ? sql`ASC` : sql`DESC`} LIMIT ${limit + 1}`;
+  const found = db.all<ContactListRow>(query);
+  const more = found.length > limit;
+  const rows = found.slice(0, limit);
+  if (backwards) rows.reverse();
+  return {
+    rows,
+    hasOlder: backwards ? true : more,
+    hasNewer: backwards ? more : Boolean(input.after),
+  };
+}
+
+/** How many contacts match, counted up to COUNT_CAP. */
+export function countContacts(db: Db, input: ContactListInput): { count: number; capped: boolean } {
+  const query = sql`SELECT count(*) AS n FROM (SELECT 1 FROM contacts c ${whereClause(filters(input))} LIMIT ${COUNT_CAP + 1})`;
+  const n = db.get<{ n: number }>(query)?.n ?? 0;
+  return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
+}
+
+export const TIMELINE_PAGE = 50;
+
+/** A contact's events, newest first; the cursor is the last event of the previous page. */
+export function contactTimeline(db: Db, contactId: string, cursor?: { timestamp: number; id: number }) {
+  const older = cursor
+    ? sql`AND (timestamp < ${cursor.timestamp} OR (timestamp = ${cursor.timestamp} AND id < ${cursor.id}))`
+    : sql``;
+  const rows = db.all<{ id: number; name: string; properties: string; timestamp: number; receivedAt: number; messageId: string | null }>(
+    sql`SELECT id, name, properties, timestamp, received_at AS receivedAt, message_id AS messageId FROM events
+        WHERE contact_id = ${contactId} ${older} ORDER BY timestamp DESC, id DESC LIMIT ${TIMELINE_PAGE + 1}`,
+  );
+  const page = rows.slice(0, TIMELINE_PAGE).map((r) => ({ ...r, properties: JSON.parse(r.properties) as Record<string, unknown> }));
+  const last = page.at(-1);
+  return { events: page, next: rows.length > TIMELINE_PAGE && last ? { timestamp: last.timestamp, id: last.id } : null };
+}
+
+export function contactDetail(db: Db, id: string) {
+  const contact = db.select().from(contacts).where(eq(contacts.id, id)).get();
+  if (!contact) return null;
+  const persona = contact.personaKey
+    ? db.select({ key: personas.key, name: personas.name, color: personas.color }).from(personas).where(eq(personas.key, contact.personaKey)).get() ?? null
+    : null;
+  return {
+    contact,
+    persona,
+    phaseHistory: db.select().from(phaseHistory).where(eq(phaseHistory.contactId, id)).orderBy(desc(phaseHistory.at), desc(phaseHistory.id)).all(),
+    anonymousIds: db.select({ id: contactAliases.anonymousId }).from(contactAliases).where(eq(contactAliases.contactId, id)).limit(20).all().map((a) => a.id),
+    timeline: contactTimeline(db, id),
+  };
+}
+
+/** A contact as `kairos contacts get` prints it: traits, persona, phase, subscription, and its events. */
+export function contactExport(db: Db, email: string) {
+  const contact = db.select().from(contacts).where(eq(contacts.email, email)).get();
+  if (!contact) return null;
+  const history = db.select().from(phaseHistory).where(eq(phaseHistory.contactId, contact.id)).orderBy(asc(phaseHistory.at), asc(phaseHistory.id)).all();
+  const eventRows = db
+    .select({ name: events.name, properties: events.properties, timestamp: events.timestamp, messageId: events.messageId })
+    .from(events)
+    .where(and(eq(events.contactId, contact.id)))
+    .orderBy(asc(events.timestamp), asc(events.id))
+    .all();
+  return {
+    id: contact.id,
+    email: contact.email,
+    externalId: contact.externalId,
+    name: contact.name,
+    traits: contact.traits,
+    persona: contact.personaKey,
+    personaSource: contact.personaSource,
+    phase: contact.phase,
+    phaseHistory: history.map((h) => ({ from: h.fromPhase, to: h.toPhase, at: h.at.toISOString(), cause: h.cause })),
+    subscription: {
+      status: contact.subscription,
+      at: contact.consentAt?.toISOString() ?? null,
+      source: contact.consentSource,
+      ip: contact.consentIp,
+    },
+    timezone: contact.timezone,
+    createdAt: contact.createdAt.toISOString(),
+    events: eventRows.map((e) => ({ name: e.name, timestamp: e.timestamp.toISOString(), properties: e.properties, ...(e.messageId ? { messageId: e.messageId } : {}) })),
+  };
+}
