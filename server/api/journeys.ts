@@ -6,6 +6,11 @@ import { graphLayoutSchema, journeyGraphSchema } from '../../shared/journey/grap
 import { momentKeySchema } from '../../shared/lifecycle/moments.ts';
 import { JOURNEY_STATUSES, MIGRATION_CHOICES } from '../db/schema.ts';
 import * as service from '../journeys/service.ts';
+import { contactJourneys, journeyFigures } from '../executor/figures.ts';
+import { simulate } from '../../shared/journey/simulate.ts';
+import { contacts, events as eventsTable } from '../db/schema.ts';
+import { desc, eq } from 'drizzle-orm';
+import { scalarSchema } from '../../shared/journey/common.ts';
 import { authedProcedure, roleProcedure, router } from './trpc.ts';
 
 const editProcedure = roleProcedure('marketer');
@@ -69,6 +74,62 @@ export const journeysRouter = router({
   restoreVersion: editProcedure
     .input(idInput.extend({ version: z.number().int().positive(), revision: z.number().int().positive() }))
     .mutation(({ ctx, input }) => run(() => service.restoreVersion(ctx.db, ctx.clock, input))),
+
+  figures: authedProcedure.input(idInput).query(({ ctx, input }) => {
+    run(() => service.getJourney(ctx.db, input.id));
+    return journeyFigures(ctx.db, input.id);
+  }),
+
+  forContact: authedProcedure.input(z.object({ contactId: z.string().min(1) })).query(({ ctx, input }) => contactJourneys(ctx.db, input.contactId)),
+
+  /** Runs a graph for one contact (stored or described) in virtual time; nothing is sent or stored. */
+  simulate: authedProcedure
+    .input(
+      z.object({
+        graph: journeyGraphSchema,
+        contactId: z.string().min(1).optional(),
+        contact: z
+          .object({
+            email: z.string().default('simulated@example.com'),
+            traits: z.record(z.string(), z.unknown()).default({}),
+            personaKey: z.string().nullable().default(null),
+            phase: z.string().default('subscriber'),
+            subscription: z.string().default('subscribed'),
+            timezone: z.string().nullable().default(null),
+          })
+          .default({ email: 'simulated@example.com', traits: {}, personaKey: null, phase: 'subscriber', subscription: 'subscribed', timezone: null }),
+        start: z.coerce.date(),
+        events: z
+          .array(z.object({ name: z.string().trim().min(1, 'Name the event.'), at: z.coerce.date(), properties: z.record(z.string(), z.union([scalarSchema, z.array(scalarSchema)])).default({}) }))
+          .max(500)
+          .default([]),
+        assume: z.object({ opens: z.boolean(), clicks: z.boolean() }).default({ opens: false, clicks: false }),
+        horizonDays: z.number().int().min(1).max(730).default(90),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      let contact = { id: 'simulated', ...input.contact };
+      const script = input.events.map((e) => ({ name: e.name, properties: e.properties as Record<string, unknown>, timestamp: e.at.getTime() }));
+      if (input.contactId) {
+        const stored = ctx.db.select().from(contacts).where(eq(contacts.id, input.contactId)).get();
+        if (!stored) throw new TRPCError({ code: 'NOT_FOUND', message: 'That contact no longer exists.' });
+        contact = { id: stored.id, email: stored.email, traits: stored.traits, personaKey: stored.personaKey, phase: stored.phase, subscription: stored.subscription, timezone: stored.timezone };
+        // The contact's own history counts for conditions (event counts), as it would for the executor.
+        const history = ctx.db.select().from(eventsTable).where(eq(eventsTable.contactId, stored.id)).orderBy(desc(eventsTable.id)).limit(1000).all();
+        for (const e of history) {
+          if (e.timestamp.getTime() < input.start.getTime()) script.push({ name: e.name, properties: e.properties, timestamp: e.timestamp.getTime() });
+        }
+      }
+      return simulate({
+        graph: input.graph,
+        contact,
+        start: input.start.getTime(),
+        events: script,
+        assume: input.assume,
+        horizonDays: input.horizonDays,
+        refs: service.referenceContext(ctx.db),
+      });
+    }),
 
   exportFile: authedProcedure.input(idInput).query(({ ctx, input }) => run(() => service.exportJourney(ctx.db, input.id))),
 

@@ -5,6 +5,7 @@ import { fixedClock } from '../../server/clock.ts';
 import { contacts, enrollments, journeys, phaseHistory } from '../../server/db/schema.ts';
 import { createExecutor } from '../../server/executor/executor.ts';
 import { changeStatus } from '../../server/journeys/service.ts';
+import { contactJourneys, journeyFigures } from '../../server/executor/figures.ts';
 import { addContact, addEvent, email, enrollmentsOf, exit, graph, liveJourney, messagesOf, onEvent, pathOf, publishVersion, waitDays } from './executorBuilders.ts';
 import { freshWorkspace, type FreshWorkspace } from './helpers.ts';
 
@@ -275,6 +276,35 @@ describe('executor', () => {
     expect(failed.status).toBe('failed');
     expect(failed.error).toContain('not runnable');
     expect(pathOf(db, failed.id).at(-1)).toBe('week:failed:');
+  });
+
+  it('counts per node and per edge what contacts did, and lists a contact\'s runs with their paths', () => {
+    const g = graph(
+      [onEvent('order_completed'), { id: 'big', kind: 'condition', config: { rules: [{ type: 'trait', trait: 'spend', operator: 'greater_than', value: 100 }] } }, email('vip'), waitDays('w', 2), email('thanks'), exit()],
+      ['t:next>big', 'big:yes>vip', 'big:no>w', 'vip:next>w', 'w:next>thanks', 'thanks:next>x'],
+      { goal: { event: 'order_completed', filters: [], windowDays: 30, exitOnGoal: false } },
+    );
+    const journey = liveJourney(db, clock, g);
+    const spenders = [addContact(db, { traits: { spend: 500 } }), addContact(db, { traits: { spend: 150 } })];
+    const savers = [addContact(db, { traits: { spend: 10 } })];
+    for (const c of [...spenders, ...savers]) addEvent(db, c, 'order_completed', {}, clock.now());
+    executor.tick();
+    clock.advance(2 * 86_400_000);
+    addEvent(db, savers[0]!, 'order_completed', {}, clock.now()); // a second order: the goal
+    executor.tick();
+
+    const f = journeyFigures(db, journey);
+    expect(f).toMatchObject({ enrolled: 3, converted: 1 });
+    expect(f.nodes.big).toEqual({ entered: 3, waiting: 0, passed: 3 });
+    expect(f.edges['big:yes']).toBe(2);
+    expect(f.edges['big:no']).toBe(1);
+    expect(f.nodes.w).toEqual({ entered: 3, waiting: 0, passed: 3 });
+    expect(f.nodes.x!.entered).toBe(3);
+
+    const runs = contactJourneys(db, savers[0]!);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.goalReachedAt).not.toBeNull();
+    expect(runs[0]!.path.map((p) => p.nodeId)).toEqual(['t', 'big', 'w', 'w', 'thanks', 'x']);
   });
 
   it('never ticks twice at once: a second executor on the same database is turned away', () => {
