@@ -4,12 +4,15 @@ import { systemClock, type Clock } from './clock.ts';
 import { resolveSecret, type Config } from './config.ts';
 import { applyMigrations, databaseFile, openDatabase, type Db } from './db/client.ts';
 import { loadStarterContent } from './db/starterContent.ts';
+import { loadStarterTemplates } from './mail/starterTemplates.ts';
 
 export interface Workspace {
   config: Config;
   db: Db;
   auth: Auth;
   clock: Clock;
+  /** Signs sessions, links and webhooks. */
+  secret: string;
   close(): void;
 }
 
@@ -18,6 +21,7 @@ export function openWorkspace(config: Config, clock: Clock = systemClock): Works
   const db = openDatabase(databaseFile(config.dataDir));
   applyMigrations(db);
   loadStarterContent(db);
+  loadStarterTemplates(db);
   const auth = createAuth({ db, secret, publicUrl: config.publicUrl, port: config.port });
-  return { config, db, auth, clock, close: () => db.$client.close() };
+  return { config, db, auth, clock, secret, close: () => db.$client.close() };
 }
