@@ -2,10 +2,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from './config.ts';
+import { scheduleLapseCheck } from './contacts/lapse.ts';
 import { createExecutor } from './executor/executor.ts';
 import { scheduleExecutor } from './executor/schedule.ts';
+import { deliverWebhooks } from './executor/webhooks.ts';
 import { createApp } from './http/app.ts';
 import { log } from './log.ts';
+import { startMail } from './mail/runtime.ts';
 import { openWorkspace } from './workspace.ts';
 
 const config = loadConfigOrExit();
@@ -14,7 +17,12 @@ const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const app = createApp({ db: workspace.db, auth: workspace.auth, clock: workspace.clock, clientDir });
 
 const executor = createExecutor({ db: workspace.db, clock: workspace.clock, log });
-const executorTask = scheduleExecutor(executor, config.executorIntervalSeconds, log);
+const executorTask = scheduleExecutor(executor, config.executorIntervalSeconds, log, () =>
+  deliverWebhooks({ db: workspace.db, clock: workspace.clock, secret: workspace.secret, log }),
+);
+const lapseTask = scheduleLapseCheck(workspace.db, workspace.clock, log);
+// Without SMTP_URL this starts the development SMTP server whose mail the Inbox page shows.
+const mail = await startMail({ db: workspace.db, clock: workspace.clock, secret: workspace.secret, publicUrl: config.publicUrl, smtpUrl: config.smtpUrl, log });
 
 const server = app.listen(config.port, (error?: Error) => {
   if (error) {
@@ -22,6 +30,8 @@ const server = app.listen(config.port, (error?: Error) => {
     process.exit(1);
   }
   executorTask.start();
+  lapseTask.start();
+  mail.delivery.start();
   log.info({ port: config.port, dataDir: config.dataDir, executorIntervalSeconds: config.executorIntervalSeconds }, 'kairos started');
   process.stdout.write(`\nKairos is running: open ${config.publicUrl}\n\n`);
 });
@@ -29,9 +39,13 @@ const server = app.listen(config.port, (error?: Error) => {
 function shutdown(signal: string) {
   log.info({ signal }, 'kairos stopping');
   executorTask.stop();
+  lapseTask.stop();
   server.close(() => {
-    workspace.close();
-    process.exit(0);
+    // The delivery loop finishes the messages in flight before the database closes.
+    void mail.stop().finally(() => {
+      workspace.close();
+      process.exit(0);
+    });
   });
   server.closeAllConnections();
 }
