@@ -337,6 +337,7 @@ CREATE TABLE `email_templates` (
 	`description` text DEFAULT '' NOT NULL,
 	`moment` text,
 	`layout` text,
+	`preview_event` text DEFAULT '{}' NOT NULL,
 	`current_version` integer NOT NULL,
 	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
 	`updated_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL

@@ -1,11 +1,14 @@
 // The one tRPC router of Kairos; the client imports only its type.
 import { apiKeysRouter } from './apiKeys.ts';
 import { contactsRouter } from './contacts.ts';
+import { inboxRouter } from './inbox.ts';
 import { journeysRouter } from './journeys.ts';
 import { lifecycleSettingsRouter } from './lifecycleSettings.ts';
 import { lifecycleRouter } from './lifecycle.ts';
 import { personasRouter } from './personas.ts';
 import { setupRouter } from './setup.ts';
+import { sendingRouter } from './sending.ts';
+import { templatesRouter } from './templates.ts';
 import { router } from './trpc.ts';
 import { usersRouter } from './users.ts';
 
@@ -18,6 +21,9 @@ export const appRouter = router({
   contacts: contactsRouter,
   apiKeys: apiKeysRouter,
   lifecycleSettings: lifecycleSettingsRouter,
+  templates: templatesRouter,
+  inbox: inboxRouter,
+  sending: sendingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,6 +13,7 @@ import { checkHealth } from '../db/health.ts';
 import { log } from '../log.ts';
 import { importUploadRouter } from './imports.ts';
 import { ingestRouter } from './ingest.ts';
+import { publicRouter } from './public.ts';
 
 export interface AppDeps {
   db: Db;
@@ -45,6 +46,9 @@ export function createApp({ db, auth, clock = systemClock, clientDir }: AppDeps)
       },
     }),
   );
+
+  // Public email endpoints for contacts (subscribe, confirm, unsubscribe, preferences, tracking); no session.
+  app.use(publicRouter({ db, clock }));
 
   // The Segment-spec event API; it handles only its own paths, so other /v1 routes (subscribe) still reach theirs.
   app.use('/v1', ingestRouter({ db, clock }));

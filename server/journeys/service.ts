@@ -11,7 +11,7 @@ import { validateGraph, type ReferenceContext, type ValidationIssue } from '../.
 import type { Clock } from '../clock.ts';
 import { migrateEnrollments } from '../executor/migrate.ts';
 import type { Db } from '../db/client.ts';
-import { journeys, journeyVersions, personas, phases, type Journey, MIGRATION_CHOICES } from '../db/schema.ts';
+import { emailTemplates, journeys, journeyVersions, personas, phases, type Journey, MIGRATION_CHOICES } from '../db/schema.ts';
 
 export type JourneyErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'BAD_REQUEST';
 
@@ -35,10 +35,10 @@ export interface ReferenceOptions {
   phases: { key: string; label: string }[];
 }
 
-/** What a journey may refer to. Templates arrive with the email issue; until then there are none. */
+/** What a journey may refer to: the templates, personas and phases of the workspace. */
 export function referenceOptions(db: Db): ReferenceOptions {
   return {
-    templates: [],
+    templates: db.select({ id: emailTemplates.id, name: emailTemplates.name }).from(emailTemplates).orderBy(asc(emailTemplates.name)).all(),
     personas: db.select({ key: personas.key, name: personas.name }).from(personas).orderBy(asc(personas.priority)).all(),
     phases: db.select({ key: phases.key, label: phases.label }).from(phases).orderBy(asc(phases.position)).all(),
   };

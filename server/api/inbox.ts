@@ -1,0 +1,63 @@
+// The development inbox: emails caught by the built-in SMTP server, by recipient, with rendered HTML, text and headers.
+import { TRPCError } from '@trpc/server';
+import { and, desc, eq, like, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { capturedEmails, contacts } from '../db/schema.ts';
+import { mailRuntimeFor } from '../mail/runtime.ts';
+import { authedProcedure, roleProcedure, router } from './trpc.ts';
+
+export const inboxRouter = router({
+  /** Where mail goes in this process: caught here (development) or delivered (SMTP_URL). */
+  status: authedProcedure.query(({ ctx }) => {
+    const mail = mailRuntimeFor(ctx.db);
+    return { running: mail !== undefined, mode: mail?.mode ?? null, destination: mail?.destination ?? null };
+  }),
+
+  /** Recipients with their number of emails, newest first, and their subscription when they are contacts. */
+  recipients: authedProcedure.input(z.object({ search: z.string().trim().max(200).default('') }).default({ search: '' })).query(({ ctx, input }) =>
+    ctx.db
+      .select({
+        recipient: capturedEmails.recipient,
+        count: sql<number>`count(*)`,
+        lastReceivedAt: sql<number>`max(${capturedEmails.receivedAt})`,
+        subscription: contacts.subscription,
+      })
+      .from(capturedEmails)
+      .leftJoin(contacts, eq(contacts.email, capturedEmails.recipient))
+      .where(input.search ? like(capturedEmails.recipient, `%${input.search.toLowerCase().replace(/[%_]/g, '')}%`) : undefined)
+      .groupBy(capturedEmails.recipient)
+      .orderBy(desc(sql`max(${capturedEmails.id})`))
+      .limit(200)
+      .all(),
+  ),
+
+  list: authedProcedure
+    .input(z.object({ recipient: z.string().min(1).nullable().default(null), before: z.number().int().positive().nullable().default(null) }))
+    .query(({ ctx, input }) =>
+      ctx.db
+        .select({
+          id: capturedEmails.id,
+          recipient: capturedEmails.recipient,
+          fromAddress: capturedEmails.fromAddress,
+          subject: capturedEmails.subject,
+          receivedAt: capturedEmails.receivedAt,
+          size: capturedEmails.size,
+        })
+        .from(capturedEmails)
+        .where(and(input.recipient ? eq(capturedEmails.recipient, input.recipient) : undefined, input.before ? lt(capturedEmails.id, input.before) : undefined))
+        .orderBy(desc(capturedEmails.id))
+        .limit(100)
+        .all(),
+    ),
+
+  get: authedProcedure.input(z.object({ id: z.number().int().positive() })).query(({ ctx, input }) => {
+    const email = ctx.db.select().from(capturedEmails).where(eq(capturedEmails.id, input.id)).get();
+    if (!email) throw new TRPCError({ code: 'NOT_FOUND', message: 'This email is no longer in the inbox; it may have been cleared.' });
+    return email;
+  }),
+
+  clear: roleProcedure('marketer').input(z.object({ recipient: z.string().min(1).nullable().default(null) })).mutation(({ ctx, input }) => {
+    const result = ctx.db.delete(capturedEmails).where(input.recipient ? eq(capturedEmails.recipient, input.recipient) : undefined).run();
+    return { deleted: result.changes };
+  }),
+});

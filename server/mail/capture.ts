@@ -1,0 +1,49 @@
+// The development inbox: mail received by the built-in SMTP server, parsed with mailparser and kept per recipient.
+import { simpleParser } from 'mailparser';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/client.ts';
+import { capturedEmails } from '../db/schema.ts';
+import type { ReceivedMail } from './devSmtp.ts';
+
+/** Keeps the newest mail only: a development inbox, not an archive. */
+export const MAX_CAPTURED = 5_000;
+
+function headerText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (value instanceof Date) return value.toUTCString();
+  if (Array.isArray(value)) return value.map(headerText).join(', ');
+  if (typeof value === 'object') {
+    const v = value as { text?: string; value?: unknown; params?: Record<string, string> };
+    if (typeof v.text === 'string') return v.text;
+    if (typeof v.value === 'string') {
+      const params = Object.entries(v.params ?? {}).map(([k, p]) => `; ${k}=${p}`).join('');
+      return v.value + params;
+    }
+  }
+  return JSON.stringify(value);
+}
+
+export async function captureEmail(db: Db, clock: Clock, mail: ReceivedMail): Promise<void> {
+  const parsed = await simpleParser(mail.raw, { skipImageLinks: true });
+  const headers: Array<[string, string]> = parsed.headerLines.map((h) => {
+    const colon = h.line.indexOf(':');
+    return [h.line.slice(0, colon).trim(), h.line.slice(colon + 1).replace(/\r?\n\s+/g, ' ').trim()];
+  });
+  const row = {
+    fromAddress: headerText(parsed.from) || mail.from,
+    subject: parsed.subject ?? '',
+    html: parsed.html === false ? null : (parsed.html ?? null),
+    text: parsed.text ?? null,
+    headers,
+    messageIdHeader: parsed.messageId ?? null,
+    size: mail.raw.length,
+    receivedAt: clock.now(),
+  };
+  db.transaction((tx) => {
+    for (const recipient of mail.recipients) tx.insert(capturedEmails).values({ ...row, recipient }).run();
+    db.$client
+      .prepare(`DELETE FROM captured_emails WHERE id <= (SELECT id FROM captured_emails ORDER BY id DESC LIMIT 1 OFFSET ?)`)
+      .run(MAX_CAPTURED);
+  });
+}

@@ -1,0 +1,91 @@
+// Double opt-in from the mail side: subscribe queues and sends the confirmation at once; signed links confirm, unsubscribe and resubscribe.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../clock.ts';
+import { confirmSubscription, markPending, unsubscribe } from '../contacts/consent.ts';
+import { findOrCreateContact } from '../contacts/contacts.ts';
+import { getContact } from '../contacts/db.ts';
+import type { Db } from '../db/client.ts';
+import type { Tokens } from './tokens.ts';
+
+export const CONFIRMATION_TEMPLATE_ID = 'confirmation';
+/** A confirmation link works this long. */
+export const CONFIRM_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** At most one confirmation email per address in this time, so the public form cannot flood someone's inbox. */
+export const CONFIRMATION_THROTTLE_MS = 10 * 60 * 1000;
+
+const TRAIT_KEY = /^[A-Za-z][\w.-]{0,63}$/;
+
+export const subscribeInputSchema = z.object({
+  email: z.email('must be an email address').trim().toLowerCase().max(254, 'must be at most 254 characters'),
+  traits: z
+    .record(z.string().regex(TRAIT_KEY, 'trait names are letters, digits, _ . and -'), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+    .refine((t) => Object.keys(t).length <= 30, 'at most 30 traits')
+    .default({}),
+});
+export type SubscribeInput = z.infer<typeof subscribeInputSchema>;
+
+export interface SubscribeResult {
+  contactId: string;
+  /** The confirmation to send now; null when none is due (already subscribed, or one was sent minutes ago). */
+  confirmationId: string | null;
+}
+
+/**
+ * A subscribe request: the contact is created or found, marked pending (a subscribed contact stays
+ * subscribed) and a transactional confirmation is queued, all in one transaction. The caller sends it.
+ */
+export function requestSubscription(db: Db, clock: Clock, input: SubscribeInput, ctx: { source: string; ip: string | null }): SubscribeResult {
+  return db.transaction(() => {
+    const now = clock.now().getTime();
+    const { contact } = findOrCreateContact(db, clock, { email: input.email, traits: input.traits });
+    if (contact.subscription === 'subscribed') return { contactId: contact.id, confirmationId: null };
+    markPending(db, clock, contact.id, ctx);
+    const recent = db.$client
+      .prepare(`SELECT 1 FROM messages WHERE contact_id = ? AND template_id = ? AND created_at > ? AND status IN ('queued', 'sending', 'sent') LIMIT 1`)
+      .get(contact.id, CONFIRMATION_TEMPLATE_ID, now - CONFIRMATION_THROTTLE_MS);
+    if (recent) return { contactId: contact.id, confirmationId: null };
+    const id = randomUUID();
+    db.$client
+      .prepare(`INSERT INTO messages (id, contact_id, template_id, data, category, when_capped, status, next_attempt_at, created_at)
+        VALUES (?, ?, ?, ?, 'transactional', 'delay', 'queued', ?, ?)`)
+      .run(id, contact.id, CONFIRMATION_TEMPLATE_ID, JSON.stringify({ purpose: 'confirmation', issuedAt: now }), now, now);
+    return { contactId: contact.id, confirmationId: id };
+  });
+}
+
+export type ConfirmOutcome = 'confirmed' | 'already' | 'expired' | 'invalid';
+
+/** A click on the confirmation link: only a pending contact becomes subscribed, with the time and IP recorded. */
+export function confirmFromLink(db: Db, clock: Clock, tokens: Tokens, token: string, ip: string | null): { outcome: ConfirmOutcome; email?: string } {
+  const payload = tokens.verify('confirm', token);
+  if (!payload || typeof payload.c !== 'string' || typeof payload.i !== 'number') return { outcome: 'invalid' };
+  const contact = getContact(db, payload.c);
+  if (!contact) return { outcome: 'invalid' };
+  if (contact.subscription === 'subscribed') return { outcome: 'already', email: contact.email };
+  if (clock.now().getTime() - payload.i > CONFIRM_TTL_MS) return { outcome: 'expired', email: contact.email };
+  // An unsubscribe after the request withdrew it; only a new request (pending again) can be confirmed.
+  if (contact.subscription !== 'pending') return { outcome: 'invalid' };
+  confirmSubscription(db, clock, contact.id, { source: 'confirm_link', ip });
+  return { outcome: 'confirmed', email: contact.email };
+}
+
+/** The contact a signed unsubscribe/preferences token names, or null for a token we did not sign. */
+export function contactFromUnsubscribeToken(db: Db, tokens: Tokens, token: string) {
+  const payload = tokens.verify('unsubscribe', token);
+  if (!payload || typeof payload.c !== 'string') return null;
+  return getContact(db, payload.c);
+}
+
+export function unsubscribeFromLink(db: Db, clock: Clock, tokens: Tokens, token: string, ctx: { source: string; ip: string | null }) {
+  const contact = contactFromUnsubscribeToken(db, tokens, token);
+  if (!contact) return null;
+  return { contact, result: unsubscribe(db, clock, contact.id, ctx) };
+}
+
+/** Subscribing again from the preferences page: the signed link proves the address, so no second opt-in round. */
+export function resubscribeFromLink(db: Db, clock: Clock, tokens: Tokens, token: string, ip: string | null) {
+  const contact = contactFromUnsubscribeToken(db, tokens, token);
+  if (!contact) return null;
+  return { contact, result: confirmSubscription(db, clock, contact.id, { source: 'preferences_page', ip }) };
+}

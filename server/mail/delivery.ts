@@ -1,0 +1,374 @@
+// The delivery loop: claims queued messages under a lease, re-checks the sending rules, renders, sends through the pooled transport and records the outcome.
+import { sendDecision, retryDelayMs, RETRY, CAP_WINDOW_MS } from '../../shared/mail/rules.ts';
+import type { SendingSettings } from '../../shared/mail/settings.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/client.ts';
+import type { Sender } from '../db/schema.ts';
+import { log as defaultLog, type Logger } from '../log.ts';
+import { composeMail, messageIdHeader, unsubscribeFooter } from './compose.ts';
+import { addTracking, type Links } from './links.ts';
+import { renderCompiled, type Rendered, type TemplateCache } from './render/renderer.ts';
+import { textLiquid } from './render/liquid.ts';
+import { listSenders, readSendingSettings } from './settings.ts';
+import type { MailTransport, SendResult } from './transport.ts';
+
+export interface DeliveryDeps {
+  db: Db;
+  clock: Clock;
+  transport: MailTransport;
+  cache: TemplateCache;
+  links: Links;
+  log?: Logger;
+  /** How long a claimed message is held; past it, a crashed send is claimed again. */
+  leaseMs?: number;
+  /** How often the loop looks for due messages when it has nothing to do. */
+  pollMs?: number;
+}
+
+export type Outcome = 'sent' | 'retry' | 'failed' | 'suppressed' | 'deferred';
+
+export interface DeliveryReport {
+  claimed: number;
+  outcomes: Record<Outcome, number>;
+}
+
+interface ClaimedRow {
+  id: string;
+  contactId: string;
+  templateId: string;
+  templateVersion: number | null;
+  data: string;
+  category: 'marketing' | 'transactional';
+  whenCapped: 'delay' | 'skip';
+  attempts: number;
+  createdAt: number;
+}
+
+interface ContactRow {
+  id: string;
+  email: string;
+  traits: string;
+  phase: string | null;
+  personaKey: string | null;
+  subscription: string;
+  timezone: string | null;
+}
+
+interface MessageData {
+  purpose?: 'confirmation';
+  subjectOverride?: string | null;
+  senderId?: string | null;
+  entry?: { name: string; properties: Record<string, unknown>; timestamp: number } | null;
+  /** $notify: the team address, subject and message. */
+  to?: string;
+  subject?: string;
+  message?: string;
+  /** Confirmation: when the confirmation was asked for, so the link can expire. */
+  issuedAt?: number;
+}
+
+interface Batch {
+  settings: SendingSettings;
+  senders: Sender[];
+}
+
+const emptyOutcomes = (): Record<Outcome, number> => ({ sent: 0, retry: 0, failed: 0, suppressed: 0, deferred: 0 });
+
+const CLAIM_COLUMNS = `id, contact_id AS contactId, template_id AS templateId, template_version AS templateVersion, data, category,
+  when_capped AS whenCapped, attempts, created_at AS createdAt`;
+
+/** Prepared once: the loop runs them per message. */
+function prepare(db: Db) {
+  const p = (sql: string) => db.$client.prepare(sql);
+  const pin = `template_version = coalesce(template_version, (SELECT current_version FROM email_templates t WHERE t.id = messages.template_id))`;
+  return {
+    // One statement claims a batch, so two processes never claim the same message.
+    claim: p(`UPDATE messages SET status = 'sending', lease_until = @leaseUntil, attempts = attempts + 1, ${pin}
+      WHERE id IN (SELECT id FROM messages WHERE status = 'queued' AND next_attempt_at <= @now ORDER BY next_attempt_at LIMIT @limit)
+         OR id IN (SELECT id FROM messages WHERE status = 'sending' AND lease_until < @now LIMIT @limit)
+      RETURNING ${CLAIM_COLUMNS}`),
+    claimOne: p(`UPDATE messages SET status = 'sending', lease_until = @leaseUntil, attempts = attempts + 1, ${pin}
+      WHERE id = @id AND status = 'queued' RETURNING ${CLAIM_COLUMNS}`),
+    contact: p(`SELECT id, email, traits, phase, persona_key AS personaKey, subscription, timezone FROM contacts WHERE id = ?`),
+    suppression: p(`SELECT reason FROM suppressions WHERE email = ?`),
+    recentMarketing: p(`SELECT sent_at AS sentAt FROM messages
+      WHERE contact_id = ? AND category = 'marketing' AND status = 'sent' AND sent_at > ?`),
+    version: p(`SELECT v.subject, v.preheader, v.body, v.text, t.layout FROM email_template_versions v
+      JOIN email_templates t ON t.id = v.template_id WHERE v.template_id = ? AND v.version = ?`),
+    markSent: p(`UPDATE messages SET status = 'sent', sent_at = @now, subject = @subject, html = @html, text = @text,
+      message_id_header = @messageIdHeader, provider_id = @providerId, error = NULL, lease_until = NULL WHERE id = @id`),
+    retry: p(`UPDATE messages SET status = 'queued', next_attempt_at = @at, error = @error, lease_until = NULL WHERE id = @id`),
+    defer: p(`UPDATE messages SET status = 'queued', next_attempt_at = @at, attempts = attempts - 1, error = @error, lease_until = NULL WHERE id = @id`),
+    finish: p(`UPDATE messages SET status = @status, error = @error, lease_until = NULL WHERE id = @id`),
+    suppress: p(`INSERT INTO suppressions (email, reason, detail, created_at) VALUES (?, 'hard_bounce', ?, ?) ON CONFLICT(email) DO NOTHING`),
+  };
+}
+
+export interface Delivery {
+  /** Claims what is due (up to `limit`) and processes it all; for tests and the CLI. */
+  runOnce(limit?: number): Promise<DeliveryReport>;
+  /** Sends one queued message at once (the opt-in confirmation), without waiting for the loop. */
+  sendNow(messageId: string): Promise<Outcome | null>;
+  /** Starts the loop; it keeps up to `window` messages in flight. */
+  start(): void;
+  /** Stops claiming, waits for the messages in flight, and resolves. */
+  stop(): Promise<void>;
+  /** Wakes the loop now (a message was queued). */
+  nudge(): void;
+  setTransport(transport: MailTransport): void;
+  readonly inFlight: number;
+}
+
+export function createDelivery(deps: DeliveryDeps): Delivery {
+  const { db, clock, cache, links } = deps;
+  const log = deps.log ?? defaultLog;
+  const leaseMs = deps.leaseMs ?? 120_000;
+  const pollMs = deps.pollMs ?? 1_000;
+  let transport = deps.transport;
+  const st = prepare(db);
+  const inFlight = new Set<Promise<Outcome>>();
+  // Marketing sends approved but not yet recorded, per contact: the cap counts them too.
+  const approved = new Map<string, number>();
+  let running = false;
+  let timer: NodeJS.Timeout | null = null;
+  let drained = false;
+  let current: Batch | null = null;
+
+  const loadBatch = (): Batch => ({ settings: readSendingSettings(db), senders: listSenders(db) });
+
+  function senderFor(batch: Batch, id: string | null | undefined): { name: string; email: string; replyTo: string | null } {
+    const s = batch.senders.find((x) => x.id === id) ?? batch.senders.find((x) => x.isDefault) ?? batch.senders[0];
+    if (s) return { name: s.fromName, email: s.fromEmail, replyTo: s.replyTo };
+    return { name: batch.settings.brand.name, email: `no-reply@${new URL(batch.settings.brand.websiteUrl).hostname}`, replyTo: null };
+  }
+
+  function finish(id: string, status: 'failed' | 'suppressed', error: string): Outcome {
+    st.finish.run({ id, status, error });
+    return status;
+  }
+
+  async function renderMessage(m: ClaimedRow, data: MessageData, contact: ContactRow, batch: Batch, sender: { name: string; email: string }): Promise<Rendered | string> {
+    const contactData = { email: contact.email, traits: JSON.parse(contact.traits) as Record<string, unknown>, phase: contact.phase, personaKey: contact.personaKey, timezone: contact.timezone };
+    if (m.templateId === '$notify') {
+      const scope = { contact: { email: contact.email, traits: contactData.traits } };
+      const subject = String(textLiquid.parseAndRenderSync(data.subject ?? 'Kairos notification', scope));
+      const text = String(textLiquid.parseAndRenderSync(data.message ?? '', scope));
+      const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      const html = `<!doctype html><html><body style="font-family:Arial,sans-serif;font-size:15px;color:#1e293b;"><p>${esc(text).replace(/\n/g, '<br>')}</p><p style="color:#64748b;font-size:13px;">Contact: ${esc(contact.email)}</p></body></html>`;
+      return { subject, text: `${text}\n\nContact: ${contact.email}`, html };
+    }
+    if (m.templateVersion === null) return `There is no template "${m.templateId}"; it was deleted after this message was queued.`;
+    const version = st.version.get(m.templateId, m.templateVersion) as
+      | { subject: string; preheader: string; body: string; text: string; layout: string | null }
+      | undefined;
+    if (!version) return `Template "${m.templateId}" has no version ${m.templateVersion}.`;
+    const result = await cache.compile({ templateId: m.templateId, version: m.templateVersion, ...version });
+    if (!result.ok) return `Template "${m.templateId}" version ${m.templateVersion} does not compile: ${result.issues[0]?.message ?? 'unknown problem'}`;
+    const unsubscribeUrl = links.unsubscribeUrl(contact.id);
+    const preferencesUrl = links.preferencesUrl(contact.id);
+    try {
+      const rendered = renderCompiled(
+        result.compiled,
+        {
+          contact: contactData,
+          event: data.entry?.properties ?? null,
+          brand: batch.settings.brand,
+          sender,
+          links: {
+            unsubscribeUrl,
+            preferencesUrl,
+            confirmUrl: data.purpose === 'confirmation' ? links.confirmUrl(contact.id, data.issuedAt ?? m.createdAt) : undefined,
+          },
+        },
+        data.subjectOverride ? cache.subjectOverride(data.subjectOverride) : null,
+      );
+      let { html, text } = rendered;
+      if (m.category === 'marketing' && !html.includes(unsubscribeUrl)) {
+        const footer = unsubscribeFooter(unsubscribeUrl, preferencesUrl);
+        const close = html.lastIndexOf('</body>');
+        html = close === -1 ? html + footer.html : html.slice(0, close) + footer.html + html.slice(close);
+        text += footer.text;
+      }
+      return { subject: rendered.subject, html: addTracking(html, m.id, links), text };
+    } catch (error) {
+      return `Template "${m.templateId}" could not be rendered for this contact: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  function record(m: ClaimedRow, to: string, result: SendResult, rendered: Rendered, headerId: string): Outcome {
+    const now = clock.now().getTime();
+    if (result.ok) {
+      st.markSent.run({ id: m.id, now, subject: rendered.subject, html: rendered.html, text: rendered.text, messageIdHeader: headerId, providerId: result.response.slice(0, 200) });
+      log.debug({ messageId: m.id, to }, 'email sent');
+      return 'sent';
+    }
+    const error = `${result.code ?? ''} ${result.message}`.trim().slice(0, 1000);
+    if (result.kind === 'temporary' && m.attempts < RETRY.maxAttempts) {
+      const at = now + retryDelayMs(m.attempts, m.id);
+      st.retry.run({ id: m.id, at, error });
+      log.info({ messageId: m.id, attempts: m.attempts, retryAt: new Date(at).toISOString(), error }, 'email send failed temporarily; will retry');
+      return 'retry';
+    }
+    if (result.kind === 'bounce') {
+      db.$client.transaction(() => {
+        st.suppress.run(to.toLowerCase(), error, now);
+        st.finish.run({ id: m.id, status: 'failed', error: `hard bounce: ${error}` });
+      })();
+      log.warn({ messageId: m.id, to, error }, 'email bounced; address suppressed');
+      return 'failed';
+    }
+    log.warn({ messageId: m.id, attempts: m.attempts, error }, 'email failed permanently');
+    return finish(m.id, 'failed', result.kind === 'temporary' ? `gave up after ${m.attempts} attempts: ${error}` : error);
+  }
+
+  async function processMessage(m: ClaimedRow, batch: Batch): Promise<Outcome> {
+    const now = clock.now().getTime();
+    const data = JSON.parse(m.data) as MessageData;
+    const contact = st.contact.get(m.contactId) as ContactRow | undefined;
+    if (!contact) return finish(m.id, 'failed', 'The contact no longer exists.');
+    const purpose = m.templateId === '$notify' ? 'notify' : data.purpose === 'confirmation' ? 'confirmation' : 'journey';
+    const to = purpose === 'notify' ? (data.to ?? '') : contact.email;
+    if (!to) return finish(m.id, 'failed', 'The message has no recipient address.');
+    const isMarketing = m.category === 'marketing' && purpose === 'journey';
+    const recent = isMarketing ? (st.recentMarketing.all(contact.id, now - CAP_WINDOW_MS) as { sentAt: number }[]).map((r) => r.sentAt) : [];
+    for (let i = approved.get(contact.id) ?? 0; i > 0; i--) recent.push(now);
+    const decision = sendDecision(now, {
+      category: m.category,
+      purpose,
+      whenCapped: m.whenCapped,
+      subscription: contact.subscription,
+      suppressed: (st.suppression.get(to.toLowerCase()) as { reason: string } | undefined) ?? null,
+      timezone: contact.timezone ?? batch.settings.defaultTimezone,
+      quietHours: batch.settings.quietHours,
+      frequencyCap: batch.settings.frequencyCap,
+      recentMarketingSends: recent,
+    });
+    if (decision.action === 'suppress') {
+      log.info({ messageId: m.id, contactId: contact.id, reason: decision.reason }, 'email not sent');
+      return finish(m.id, 'suppressed', decision.reason);
+    }
+    if (decision.action === 'defer') {
+      st.defer.run({ id: m.id, at: decision.until, error: `waiting: ${decision.reason === 'quiet_hours' ? 'quiet hours' : 'frequency cap'} until ${new Date(decision.until).toISOString()}` });
+      return 'deferred';
+    }
+    if (isMarketing) approved.set(contact.id, (approved.get(contact.id) ?? 0) + 1);
+    try {
+      const sender = senderFor(batch, data.senderId);
+      const rendered = await renderMessage(m, data, contact, batch, sender);
+      if (typeof rendered === 'string') {
+        log.warn({ messageId: m.id, error: rendered }, 'email not rendered');
+        return finish(m.id, 'failed', rendered);
+      }
+      const headerId = messageIdHeader(m.id, sender.email);
+      const mail = composeMail({
+        messageId: m.id,
+        to,
+        from: sender,
+        replyTo: sender.replyTo,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        date: clock.now(),
+        unsubscribeUrl: isMarketing ? links.unsubscribeUrl(contact.id) : null,
+      });
+      const result = await transport.send(mail);
+      return record(m, to, result, rendered, headerId);
+    } finally {
+      if (isMarketing) {
+        const left = (approved.get(contact.id) ?? 1) - 1;
+        if (left > 0) approved.set(contact.id, left);
+        else approved.delete(contact.id);
+      }
+    }
+  }
+
+  /** Processes one claimed message; an unexpected error leaves it to the lease, never crashes the loop. */
+  function dispatch(m: ClaimedRow, batch: Batch): Promise<Outcome> {
+    const work = processMessage(m, batch).catch((error: unknown) => {
+      log.error({ messageId: m.id, err: error }, 'email delivery error; the lease will retry it');
+      return 'retry' as Outcome;
+    });
+    inFlight.add(work);
+    void work.finally(() => {
+      inFlight.delete(work);
+      if (running) pump();
+    });
+    return work;
+  }
+
+  function claim(limit: number): ClaimedRow[] {
+    const now = clock.now().getTime();
+    return st.claim.all({ now, leaseUntil: now + leaseMs, limit }) as ClaimedRow[];
+  }
+
+  function windowSize(settings: SendingSettings): number {
+    return Math.max(4, settings.smtp.maxConnections * 4);
+  }
+
+  /** Keeps the pipeline full: refills when half the window is free, so the pool never waits on a claim. */
+  function pump(): void {
+    if (!running || drained) return;
+    const batch = current ?? (current = loadBatch());
+    const size = windowSize(batch.settings);
+    const free = size - inFlight.size;
+    if (free < Math.ceil(size / 2) && inFlight.size > 0) return;
+    let claimed: ClaimedRow[];
+    try {
+      claimed = claim(free);
+    } catch (error) {
+      log.error({ err: error }, 'could not claim messages');
+      return;
+    }
+    if (claimed.length < free) drained = true;
+    for (const m of claimed) void dispatch(m, batch);
+  }
+
+  function tick(): void {
+    // Settings and senders are read once per poll, not per message.
+    current = loadBatch();
+    drained = false;
+    pump();
+    if (running) timer = setTimeout(tick, pollMs);
+  }
+
+  return {
+    get inFlight() {
+      return inFlight.size;
+    },
+    async runOnce(limit = 1_000) {
+      const batch = loadBatch();
+      const claimed = claim(limit);
+      const outcomes = emptyOutcomes();
+      for (const outcome of await Promise.all(claimed.map((m) => dispatch(m, batch)))) outcomes[outcome]++;
+      return { claimed: claimed.length, outcomes };
+    },
+    async sendNow(messageId) {
+      const now = clock.now().getTime();
+      const claimed = st.claimOne.all({ id: messageId, now, leaseUntil: now + leaseMs }) as ClaimedRow[];
+      const m = claimed[0];
+      return m ? dispatch(m, loadBatch()) : null;
+    },
+    start() {
+      if (running) return;
+      running = true;
+      tick();
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    nudge() {
+      if (!running) return;
+      current = loadBatch();
+      drained = false;
+      pump();
+    },
+    setTransport(next) {
+      const previous = transport;
+      transport = next;
+      if (previous !== next) previous.close();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// Email at run time: the transport (SMTP_URL, or the built-in development server with its inbox), the delivery loop, tokens and links.
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/client.ts';
+import { log as defaultLog, type Logger } from '../log.ts';
+import { captureEmail } from './capture.ts';
+import { composeMail } from './compose.ts';
+import { createDelivery, type Delivery } from './delivery.ts';
+import { startSmtpServer, type RunningSmtpServer } from './devSmtp.ts';
+import { createLinks, type Links } from './links.ts';
+import { previewLinks, previewTemplate, type PreviewInput } from './preview.ts';
+import { TemplateCache } from './render/renderer.ts';
+import { readSendingSettings, resolveSender } from './settings.ts';
+import { createTokens, type Tokens } from './tokens.ts';
+import { createSmtpTransport, type MailTransport, type SendResult } from './transport.ts';
+
+export interface MailRuntime {
+  db: Db;
+  clock: Clock;
+  publicUrl: string;
+  tokens: Tokens;
+  links: Links;
+  cache: TemplateCache;
+  delivery: Delivery;
+  /** development: the built-in server catches every email for the Inbox; smtp: SMTP_URL delivers it. */
+  mode: 'development' | 'smtp';
+  /** Where mail goes, without credentials. */
+  destination: string;
+  /** Rebuilds the SMTP pool after the connection or rate settings changed. */
+  reconfigure(): void;
+  /** Renders unsaved template content and sends it to any address, marked as a test. */
+  testSend(input: PreviewInput & { to: string }): Promise<SendResult | { ok: false; kind: 'invalid'; message: string }>;
+  stop(): Promise<void>;
+}
+
+export interface MailOptions {
+  db: Db;
+  clock: Clock;
+  secret: string;
+  publicUrl: string;
+  /** Unset: start the development SMTP server on loopback and send there. */
+  smtpUrl?: string;
+  log?: Logger;
+  leaseMs?: number;
+  pollMs?: number;
+  /** Start the delivery loop (the server does; tests drive runOnce themselves). */
+  startLoop?: boolean;
+}
+
+/**
+ * The runtime of each database, so the tRPC routers and public routes of a process find the mail engine
+ * through the database already in their context (tests open several databases side by side).
+ */
+const runtimes = new WeakMap<Db, MailRuntime>();
+
+export function mailRuntimeFor(db: Db): MailRuntime | undefined {
+  return runtimes.get(db);
+}
+
+export async function startMail(options: MailOptions): Promise<MailRuntime> {
+  const { db, clock } = options;
+  const log = options.log ?? defaultLog;
+  let devServer: RunningSmtpServer | null = null;
+  if (!options.smtpUrl) {
+    devServer = await startSmtpServer({
+      onMessage: (mail) => captureEmail(db, clock, mail),
+    });
+    log.info({ port: devServer.port }, 'development SMTP server started: emails are caught for the Inbox, not delivered');
+  }
+  const url = options.smtpUrl ?? devServer!.url;
+  const makeTransport = (): MailTransport => createSmtpTransport(url, readSendingSettings(db).smtp);
+  const tokens = createTokens(options.secret);
+  const links = createLinks(options.publicUrl, tokens);
+  const cache = new TemplateCache(db);
+  let transport = makeTransport();
+  const delivery = createDelivery({ db, clock, transport, cache, links, log, leaseMs: options.leaseMs, pollMs: options.pollMs });
+  if (options.startLoop) delivery.start();
+
+  const runtime: MailRuntime = {
+    db,
+    clock,
+    publicUrl: options.publicUrl,
+    tokens,
+    links,
+    cache,
+    delivery,
+    mode: devServer ? 'development' : 'smtp',
+    destination: devServer ? `built-in development server (127.0.0.1:${devServer.port})` : transport.description,
+    reconfigure() {
+      transport = makeTransport();
+      delivery.setTransport(transport);
+    },
+    async testSend(input) {
+      const preview = await previewTemplate(db, input, options.publicUrl);
+      if (!preview.ok) return { ok: false, kind: 'invalid', message: preview.issues.map((i) => i.message).join('; ') };
+      const sender = resolveSender(db, input.senderId);
+      const brand = readSendingSettings(db).brand;
+      const from = { name: sender?.fromName ?? brand.name, email: sender?.fromEmail ?? 'hello@example.com' };
+      return transport.send(
+        composeMail({
+          messageId: `test-${crypto.randomUUID()}`,
+          to: input.to,
+          from,
+          replyTo: sender?.replyTo ?? null,
+          subject: `[Test] ${preview.subject}`,
+          html: preview.html,
+          text: preview.text,
+          date: clock.now(),
+          unsubscribeUrl: input.layout === 'transactional' ? null : previewLinks(options.publicUrl).unsubscribeUrl,
+        }),
+      );
+    },
+    async stop() {
+      runtimes.delete(db);
+      await delivery.stop();
+      transport.close();
+      await devServer?.close();
+    },
+  };
+  runtimes.set(db, runtime);
+  return runtime;
+}

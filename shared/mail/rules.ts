@@ -1,0 +1,110 @@
+// Sending rules as pure functions over plain data: quiet hours, the frequency cap, retry backoff. The delivery loop calls them.
+import { DateTime } from 'luxon';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const CAP_WINDOW_MS = 7 * DAY_MS;
+
+function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/**
+ * When marketing mail may go out to a contact in `timezone`: `now` itself outside quiet hours, else the
+ * end of the quiet window in local time (DST-safe through luxon). A window may cross midnight.
+ */
+export function quietHoursRelease(nowMs: number, timezone: string, quiet: { enabled: boolean; start: string; end: string }): number {
+  if (!quiet.enabled) return nowMs;
+  const local = DateTime.fromMillis(nowMs, { zone: timezone });
+  const minute = local.hour * 60 + local.minute;
+  const start = minutesOf(quiet.start);
+  const end = minutesOf(quiet.end);
+  const crossesMidnight = start > end;
+  const inside = crossesMidnight ? minute >= start || minute < end : minute >= start && minute < end;
+  if (!inside) return nowMs;
+  const endToday = local.set({ hour: Math.floor(end / 60), minute: end % 60, second: 0, millisecond: 0 });
+  // Before midnight in a window that crosses it, the window ends tomorrow.
+  const release = crossesMidnight && minute >= start ? endToday.plus({ days: 1 }) : endToday;
+  return release.toMillis();
+}
+
+/**
+ * When the frequency cap lets one more marketing email go out: `now` while fewer than `max` went out in
+ * the last 7 days, else the moment the oldest of the last `max` leaves the window.
+ */
+export function frequencyCapRelease(nowMs: number, sentAtMs: readonly number[], max: number): number {
+  const recent = sentAtMs.filter((t) => t > nowMs - CAP_WINDOW_MS).sort((a, b) => b - a);
+  if (recent.length < max) return nowMs;
+  // The max-th most recent send must leave the window before another fits.
+  return (recent[max - 1] as number) + CAP_WINDOW_MS + 1;
+}
+
+export const RETRY = {
+  baseMs: 30_000,
+  maxMs: 60 * 60 * 1000,
+  /** After this many attempts a temporary failure becomes permanent. */
+  maxAttempts: 8,
+} as const;
+
+/** A stable 32-bit hash, so jitter is deterministic per message and attempt (tests can predict it). */
+export function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Exponential backoff with ±20 % jitter: 30 s, 1 min, 2 min… capped at an hour. `attempt` counts from 1. */
+export function retryDelayMs(attempt: number, seed: string): number {
+  const exponential = Math.min(RETRY.maxMs, RETRY.baseMs * 2 ** Math.max(0, attempt - 1));
+  const jitter = (hash32(`${seed}:${attempt}`) / 0xffffffff) * 0.4 - 0.2;
+  return Math.round(exponential * (1 + jitter));
+}
+
+export interface SendCheck {
+  /** transactional mail bypasses quiet hours and the cap; the confirmation goes only to pending contacts. */
+  category: 'marketing' | 'transactional';
+  purpose: 'journey' | 'confirmation' | 'notify';
+  whenCapped: 'delay' | 'skip';
+  subscription: string;
+  suppressed: { reason: string } | null;
+  timezone: string;
+  quietHours: { enabled: boolean; start: string; end: string };
+  frequencyCap: { enabled: boolean; maxPerWeek: number };
+  /** When this contact's marketing emails of the last 7 days went out (ms). */
+  recentMarketingSends: readonly number[];
+}
+
+export type SendDecision =
+  | { action: 'send' }
+  | { action: 'defer'; until: number; reason: 'quiet_hours' | 'frequency_cap' }
+  | { action: 'suppress'; reason: string };
+
+/**
+ * Whether a message may go out now, checked at send time (consent can change after the message was
+ * queued). Suppression stops everything; a pending contact gets only the confirmation; marketing waits
+ * out quiet hours and the frequency cap (delayed, or skipped where the email node says so).
+ */
+export function sendDecision(nowMs: number, c: SendCheck): SendDecision {
+  if (c.suppressed) return { action: 'suppress', reason: `address suppressed (${c.suppressed.reason})` };
+  if (c.purpose === 'confirmation') {
+    return c.subscription === 'pending' ? { action: 'send' } : { action: 'suppress', reason: `confirmation not sent: the contact is ${c.subscription}, not pending` };
+  }
+  if (c.purpose === 'journey' && c.subscription !== 'subscribed') {
+    return { action: 'suppress', reason: `the contact is ${c.subscription === 'none' ? 'not subscribed' : c.subscription}` };
+  }
+  if (c.category === 'transactional' || c.purpose === 'notify') return { action: 'send' };
+  const quietUntil = quietHoursRelease(nowMs, c.timezone, c.quietHours);
+  if (quietUntil > nowMs) return { action: 'defer', until: quietUntil, reason: 'quiet_hours' };
+  if (c.frequencyCap.enabled) {
+    const capUntil = frequencyCapRelease(nowMs, c.recentMarketingSends, c.frequencyCap.maxPerWeek);
+    if (capUntil > nowMs) {
+      return c.whenCapped === 'skip'
+        ? { action: 'suppress', reason: `skipped: frequency cap of ${c.frequencyCap.maxPerWeek} marketing emails in 7 days` }
+        : { action: 'defer', until: capUntil, reason: 'frequency_cap' };
+    }
+  }
+  return { action: 'send' };
+}
