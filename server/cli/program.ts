@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { UserInputError } from '../auth/users.ts';
 import type { Config } from '../config.ts';
 import { openWorkspace, type Workspace } from '../workspace.ts';
+import { addContactCommands } from './contacts.ts';
 import { addJourneyCommands } from './journeys.ts';
+import { addKeyCommands } from './keys.ts';
 import { addTickCommand } from './tick.ts';
 import { addUserCommands } from './users.ts';
 
@@ -38,6 +40,8 @@ export function buildProgram(config: Config, io: CliIo): Command {
 
   addUserCommands(program, config, io);
   addJourneyCommands(program, config, io);
+  addContactCommands(program, config, io);
+  addKeyCommands(program, config, io);
   addTickCommand(program, config, io);
   return program;
 }

@@ -192,20 +192,26 @@ async function validateFile(db: Db, job: ContactImport & { mapping: ColumnMappin
   const parser = source.pipe(csvParser());
   let rowsRead = 0;
   let first = true;
+  // csv-parse counts lines up to a record's end; a record starts after the previous one and any empty lines.
+  let previousEnd = 0;
+  let previousEmpty = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
+      const line = previousEnd + 1 + (info.empty_lines - previousEmpty);
+      previousEnd = info.lines;
+      previousEmpty = info.empty_lines;
       if (first) {
         first = false;
         continue;
       }
       rowsRead += 1;
-      const mapped = mapRow(record, job.mapping, info.lines, context);
+      const mapped = mapRow(record, job.mapping, line, context);
       if (!mapped.ok) errors.push(...mapped.errors);
       else {
         const earlier = lineOfEmail.get(mapped.row.email);
-        if (earlier !== undefined) errors.push({ line: info.lines, message: `${mapped.row.email} is also on line ${earlier}` });
+        if (earlier !== undefined) errors.push({ line, message: `${mapped.row.email} is also on line ${earlier}` });
         else {
-          lineOfEmail.set(mapped.row.email, info.lines);
+          lineOfEmail.set(mapped.row.email, line);
           rows.push(mapped.row);
         }
       }

@@ -47,7 +47,7 @@ export async function post(
   options: { key?: string | null; gzip?: boolean; raw?: string | Buffer } = {},
 ): Promise<{ status: number; body: { success?: boolean; message?: string } }> {
   const text = options.raw ?? JSON.stringify(body);
-  const payload = options.gzip ? gzipSync(text) : text;
+  const payload = options.gzip ? new Uint8Array(gzipSync(text)) : typeof text === 'string' ? text : new Uint8Array(text);
   const key = options.key === undefined ? srv.writeKey : options.key;
   const res = await fetch(`${srv.url}${path}`, {
     method: 'POST',
@@ -68,8 +68,9 @@ export async function post(
   return { status: res.status, body: parsed };
 }
 
+const COUNTED = ['contacts', 'events', 'phase_history', 'contact_aliases', 'unresolved_calls', 'contact_search_terms'] as const;
+
 /** Row counts of everything ingestion writes: a refused call must leave them all unchanged. */
-export function storedCounts(srv: FreshWorkspace): Record<string, number> {
-  const tables = ['contacts', 'events', 'phase_history', 'contact_aliases', 'unresolved_calls', 'contact_search_terms'];
-  return Object.fromEntries(tables.map((t) => [t, srv.ws.db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${t}`))!.n]));
+export function storedCounts(srv: FreshWorkspace): Record<(typeof COUNTED)[number], number> {
+  return Object.fromEntries(COUNTED.map((t) => [t, srv.ws.db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${t}`))!.n])) as Record<(typeof COUNTED)[number], number>;
 }
