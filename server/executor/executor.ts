@@ -24,6 +24,8 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { log as defaultLog, type Logger } from '../log.ts';
 import { prepareStatements, type Statements } from './statements.ts';
+import { setPhase, updateTraits } from '../contacts/contacts.ts';
+import type { PhaseKey } from '../../shared/lifecycle/phases.ts';
 
 export interface ExecutorOptions {
   db: Db;
@@ -155,12 +157,12 @@ export function createExecutor(options: ExecutorOptions) {
   }
 
   /** Writes one advance of an existing enrollment: the row, its steps and its effects. */
-  function persist(row: { id: string; journeyId: string; version: number; contactId: string }, before: ContactView, result: AdvanceResult, now: number, report: TickReport): void {
+  function persist(row: { id: string; journeyId: string; version: number; contactId: string }, result: AdvanceResult, now: number, report: TickReport): void {
     st.updateEnrollment.run({ id: row.id, ...rowFields(result.state, now), heldEvent: null });
-    writeStepsAndEffects(row, before, result, now, report);
+    writeStepsAndEffects(row, result, now, report);
   }
 
-  function writeStepsAndEffects(row: { id: string; journeyId: string; version: number; contactId: string }, before: ContactView, result: AdvanceResult, now: number, report: TickReport): void {
+  function writeStepsAndEffects(row: { id: string; journeyId: string; version: number; contactId: string }, result: AdvanceResult, now: number, report: TickReport): void {
     const s = result.state;
     for (const step of result.steps) st.insertStep.run(row.id, row.journeyId, row.version, step.nodeId, step.at, step.outcome);
     if (s.status === 'failed') {
@@ -216,17 +218,14 @@ export function createExecutor(options: ExecutorOptions) {
             now,
           });
           break;
-        case 'set_phase': {
-          const from = before.phase;
-          st.setPhase.run(effect.phase, now, row.contactId);
-          st.insertPhaseHistory.run(row.contactId, from, effect.phase, now, `journey:${row.journeyId}`);
-          // Other journeys may start on this phase: the event is read later in this same tick.
-          st.insertEvent.run(row.contactId, '$phase_entered', JSON.stringify({ phase: effect.phase, from }), now, now);
-          before = { ...before, phase: effect.phase };
+        case 'set_phase':
+          // Through the contacts domain: history with this journey as the cause, and the $phase_entered
+          // event that other journeys start on (read later in this same tick).
+          setPhase(db, clock, row.contactId, effect.phase as PhaseKey, `journey:${row.journeyId}`);
           break;
-        }
         case 'update_traits':
-          st.setTraits.run(JSON.stringify(result.contact.traits), now, row.contactId);
+          // Through the contacts domain too, so persona rules see the new traits.
+          updateTraits(db, clock, row.contactId, effect.traits);
           break;
         default:
           effect satisfies never;
@@ -251,7 +250,7 @@ export function createExecutor(options: ExecutorOptions) {
       const state = parse<EnrollmentState>(row.state);
       const graph = graphOf(row.journeyId, row.version);
       const result = advance({ graph, state, contact, now, event, facts: factsFor(contact.id, row.id), defaultTimezone });
-      persist(row, contact, result, now, report);
+      persist(row, result, now, report);
       return true;
     });
     try {
@@ -318,7 +317,7 @@ export function createExecutor(options: ExecutorOptions) {
     const write = guarded(() => {
       const inserted = st.insertEnrollment.run({ ...row, ...rowFields(result.state, now) });
       if (inserted.changes === 0) return false; // this (journey, contact, entry key) already ran: the policy forbids another
-      writeStepsAndEffects(row, contact, result, now, report);
+      writeStepsAndEffects(row, result, now, report);
       return true;
     });
     try {

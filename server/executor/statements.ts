@@ -43,10 +43,6 @@ export function prepareStatements(sqlite: Database.Database) {
       VALUES (@id, @contactId, @enrollmentId, @journeyId, @nodeId, @visit, @templateId, @data, @category, @whenCapped, 'queued', @now, @now)`),
     insertWebhook: p(`INSERT OR IGNORE INTO webhook_calls (id, enrollment_id, node_id, visit, url, payload, status, next_attempt_at)
       VALUES (@id, @enrollmentId, @nodeId, @visit, @url, @payload, 'queued', @now)`),
-    setPhase: p(`UPDATE contacts SET phase = ?, updated_at = ? WHERE id = ?`),
-    insertPhaseHistory: p(`INSERT INTO phase_history (contact_id, from_phase, to_phase, at, cause) VALUES (?, ?, ?, ?, ?)`),
-    insertEvent: p(`INSERT INTO events (contact_id, name, properties, timestamp, received_at) VALUES (?, ?, ?, ?, ?)`),
-    setTraits: p(`UPDATE contacts SET traits = ?, updated_at = ? WHERE id = ?`),
     countEvents: p(`SELECT count(*) AS n FROM events WHERE contact_id = ? AND name = ? AND timestamp >= ?`),
     eventProperties: p(`SELECT properties FROM events WHERE contact_id = ? AND name = ? AND timestamp >= ?`),
     opened: p(`SELECT 1 FROM messages WHERE enrollment_id = ? AND (? IS NULL OR node_id = ?) AND first_opened_at IS NOT NULL LIMIT 1`),
