@@ -11,7 +11,7 @@ import type { GraphEdge, GraphNode, JourneyGraph, JourneySettings } from '../../
 
 export function addContact(
   db: Db,
-  fields: { email?: string; phase?: 'prospect' | 'subscriber' | 'customer' | 'loyal' | 'lapsed'; personaKey?: string | null; traits?: Record<string, unknown>; timezone?: string | null } = {},
+  fields: { email?: string; phase?: 'prospect' | 'subscriber' | 'customer' | 'loyal' | 'lapsed'; personaKey?: string | null; traits?: Record<string, unknown>; timezone?: string | null; subscription?: 'none' | 'pending' | 'subscribed' } = {},
 ): string {
   const id = randomUUID();
   db.insert(contacts)
@@ -22,7 +22,7 @@ export function addContact(
       personaKey: fields.personaKey ?? null,
       traits: fields.traits ?? {},
       timezone: fields.timezone ?? null,
-      subscription: 'subscribed',
+      subscription: fields.subscription ?? 'subscribed',
     })
     .run();
   return id;
