@@ -2,7 +2,7 @@
 import { TRPCError } from '@trpc/server';
 import { count, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { senderInputSchema, sendingSettingsSchema } from '../../shared/mail/settings.ts';
+import { emailAddressSchema, senderInputSchema, sendingSettingsSchema } from '../../shared/mail/settings.ts';
 import { messages, suppressions } from '../db/schema.ts';
 import { mailRuntimeFor } from '../mail/runtime.ts';
 import * as settings from '../mail/settings.ts';
@@ -49,7 +49,7 @@ export const sendingRouter = router({
   suppressions: authedProcedure.query(({ ctx }) => ctx.db.select().from(suppressions).orderBy(desc(suppressions.createdAt)).limit(500).all()),
 
   addSuppression: adminProcedure
-    .input(z.object({ email: z.email('must be an email address').trim().toLowerCase(), detail: z.string().trim().max(300).default('') }))
+    .input(z.object({ email: emailAddressSchema, detail: z.string().trim().max(300).default('') }))
     .mutation(({ ctx, input }) => settings.suppress(ctx.db, ctx.clock, input.email, 'manual', input.detail || 'added in Settings')),
 
   removeSuppression: adminProcedure.input(z.object({ email: z.string().min(1) })).mutation(({ ctx, input }) => {

@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { like, or, asc } from 'drizzle-orm';
 import { z } from 'zod';
 import { momentKeySchema } from '../../shared/lifecycle/moments.ts';
-import { partialSourceSchema, templateContentSchema, templateIdSchema, templateMetaSchema } from '../../shared/mail/settings.ts';
+import { emailAddressSchema, partialSourceSchema, templateContentSchema, templateIdSchema, templateMetaSchema } from '../../shared/mail/settings.ts';
 import { contacts } from '../db/schema.ts';
 import { previewTemplate } from '../mail/preview.ts';
 import { mailRuntimeFor } from '../mail/runtime.ts';
@@ -108,7 +108,7 @@ export const templatesRouter = router({
   /** A mutation because the unsaved source is too large for a URL; it changes nothing. */
   preview: authedProcedure.input(previewInput).mutation(({ ctx, input }) => previewTemplate(ctx.db, input)),
 
-  testSend: editProcedure.input(previewInput.extend({ to: z.email('must be an email address').trim() })).mutation(async ({ ctx, input }) => {
+  testSend: editProcedure.input(previewInput.extend({ to: emailAddressSchema })).mutation(async ({ ctx, input }) => {
     const mail = mailRuntimeFor(ctx.db);
     if (!mail) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'Email is not running in this server process; test sends are unavailable.' });
     const result = await mail.testSend(input);

@@ -17,7 +17,7 @@ export const CONFIRMATION_THROTTLE_MS = 10 * 60 * 1000;
 const TRAIT_KEY = /^[A-Za-z][\w.-]{0,63}$/;
 
 export const subscribeInputSchema = z.object({
-  email: z.email('must be an email address').trim().toLowerCase().max(254, 'must be at most 254 characters'),
+  email: z.string({ error: 'is required' }).trim().toLowerCase().max(254, 'must be at most 254 characters').pipe(z.email('must be an email address')),
   traits: z
     .record(z.string().regex(TRAIT_KEY, 'trait names are letters, digits, _ . and -'), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
     .refine((t) => Object.keys(t).length <= 30, 'at most 30 traits')

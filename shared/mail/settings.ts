@@ -49,7 +49,9 @@ export type SendingSettings = z.infer<typeof sendingSettingsSchema>;
 
 export const DEFAULT_SENDING_SETTINGS: SendingSettings = sendingSettingsSchema.parse({});
 
-const emailAddress = z.email('must be an email address').trim().toLowerCase();
+/** Trimmed and lower-cased before the check, so a pasted address with spaces is accepted. */
+export const emailAddressSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address'));
+const emailAddress = emailAddressSchema;
 
 export const senderInputSchema = z.object({
   /** What marketers pick in the email node, e.g. "Newsletter". */

@@ -234,6 +234,13 @@ export function checkLiquid(source: TemplateSource, set: PartialSet): TemplateIs
     }
     issues.push(...unknownVariables(text, field, partialSources));
   }
+  // The layout and the partials it renders (header, footer) are checked as part of every template using them.
+  const layout = source.layout === null ? undefined : set.layouts[source.layout];
+  if (layout !== undefined) {
+    for (const issue of unknownVariables(layout, 'layout', partialSources, ['content'])) {
+      issues.push({ ...issue, line: null, column: null, message: `In the layout "${source.layout}"${issue.line ? `, line ${issue.line}` : ''}: ${issue.message}` });
+    }
+  }
   return issues;
 }
 
@@ -250,7 +257,14 @@ export async function compileTemplate(source: TemplateSource, set: PartialSet): 
     throw error;
   }
   const doc = wrapComponentLevelLiquid(pieces.map((p) => p.text).join(''));
-  const result = await mjml2html(doc, { validationLevel: 'soft', ignoreIncludes: true, keepComments: false });
+  const result = await mjml2html(doc, {
+    validationLevel: 'soft',
+    // mj-include would read files from the server's disk: templates are data, not paths.
+    ignoreIncludes: true,
+    keepComments: false,
+    // No web-font <link>s: they fetch from a third party on every open and system fonts look as good.
+    fonts: {},
+  });
   if (result.errors.length > 0) {
     return {
       ok: false,
