@@ -3,7 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fixedClock } from '../../server/clock.ts';
+import { fixedClock, type Clock } from '../../server/clock.ts';
 import { confirmSubscription, markPending } from '../../server/contacts/consent.ts';
 import { findOrCreateContact } from '../../server/contacts/contacts.ts';
 import type { Db } from '../../server/db/client.ts';
@@ -102,13 +102,13 @@ export async function serveWorld(world: MailWorld): Promise<{ base: string; stop
 }
 
 /** A contact who confirmed their subscription. */
-export function subscribedContact(world: Pick<MailWorld, 'db' | 'clock'>, email: string, traits: Record<string, unknown> = {}): string {
+export function subscribedContact(world: { db: Db; clock: Clock }, email: string, traits: Record<string, unknown> = {}): string {
   const { contact } = findOrCreateContact(world.db, world.clock, { email, traits });
   confirmSubscription(world.db, world.clock, contact.id, { source: 'test' });
   return contact.id;
 }
 
-export function pendingContact(world: Pick<MailWorld, 'db' | 'clock'>, email: string): string {
+export function pendingContact(world: { db: Db; clock: Clock }, email: string): string {
   const { contact } = findOrCreateContact(world.db, world.clock, { email });
   markPending(world.db, world.clock, contact.id, { source: 'test' });
   return contact.id;
@@ -116,7 +116,7 @@ export function pendingContact(world: Pick<MailWorld, 'db' | 'clock'>, email: st
 
 /** Queues a message the way the executor does (one row per enrollment, node and visit). */
 export function queueMessage(
-  world: Pick<MailWorld, 'db' | 'clock'>,
+  world: { db: Db; clock: Clock },
   contactId: string,
   input: { templateId?: string; category?: 'marketing' | 'transactional'; whenCapped?: 'delay' | 'skip'; data?: Record<string, unknown>; at?: number } = {},
 ): string {
