@@ -1,7 +1,7 @@
 // The React Flow canvas of a journey: nodes per kind, edges, drop target of the palette, minimap and controls.
 import '@xyflow/react/dist/style.css';
-import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, type Connection, type DefaultEdgeOptions, type Edge, type EdgeTypes, type Node } from '@xyflow/react';
-import { useCallback, useRef, type DragEvent } from 'react';
+import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, type Connection, type DefaultEdgeOptions, type Edge, type EdgeTypes, type FitViewOptions, type Node } from '@xyflow/react';
+import { useCallback, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { nodeKindSchema, type NodeKind } from '../../shared/journey/kinds.ts';
 import { useEditor, useEditorReadOnly, useEditorStoreApi } from './EditorContext.tsx';
@@ -9,7 +9,7 @@ import { JourneyEdge } from './edges/JourneyEdge.tsx';
 import { KIND_META, PALETTE_MIME } from './kindMeta.ts';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
 import { nodeTypes } from './nodes/index.ts';
-import type { JourneyEdge as JourneyEdgeType } from './types.ts';
+import type { JourneyEdge as JourneyEdgeType, JourneyNode } from './types.ts';
 
 const edgeTypes = { journey: JourneyEdge } satisfies EdgeTypes;
 
@@ -19,6 +19,16 @@ const defaultEdgeOptions: DefaultEdgeOptions = {
 };
 
 const fitViewOptions = { padding: 0.2, maxZoom: 1 };
+/** Beyond this many nodes the canvas renders only what is in view, and opens on the top of the journey. */
+const LARGE_JOURNEY = 80;
+const OPENING_NODES = 12;
+
+/** What the canvas shows first: the whole journey, or for a large one its first steps at a readable zoom. */
+function openingView(nodes: readonly JourneyNode[]): FitViewOptions {
+  if (nodes.length <= LARGE_JOURNEY) return fitViewOptions;
+  const top = [...nodes].sort((a, b) => a.position.y - b.position.y || a.position.x - b.position.x).slice(0, OPENING_NODES);
+  return { ...fitViewOptions, minZoom: 0.6, nodes: top.map((n) => ({ id: n.id })) };
+}
 const miniMapStyle = { width: 160, height: 108 };
 
 function miniMapColor(node: Node): string {
@@ -42,6 +52,8 @@ export function Canvas() {
       isValidConnection: s.isValidConnection,
     })),
   );
+  const [opening] = useState(() => openingView(store.getState().nodes));
+  const large = nodes.length > LARGE_JOURNEY;
   // An edge dragged off its target and dropped on the pane is deleted (the React Flow pattern).
   const reconnected = useRef(true);
 
@@ -102,7 +114,8 @@ export function Canvas() {
       nodesConnectable={!readOnly}
       edgesReconnectable={!readOnly}
       fitView
-      fitViewOptions={fitViewOptions}
+      fitViewOptions={opening}
+      onlyRenderVisibleElements={large}
       minZoom={0.1}
       maxZoom={1.5}
       proOptions={{ hideAttribution: true }}

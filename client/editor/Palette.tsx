@@ -1,5 +1,5 @@
 // The palette of node kinds: drag one onto the canvas, or click it to add it after the selected step.
-import { Group, ScrollArea, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, type CSSProperties, type DragEvent } from 'react';
 import { kindDefinition, NODE_KINDS, type NodeKind } from '../../shared/journey/kinds.ts';
@@ -7,6 +7,7 @@ import { useEditorStoreApi } from './EditorContext.tsx';
 import { KIND_META, PALETTE_GROUPS, PALETTE_MIME } from './kindMeta.ts';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
 import classes from './palette.module.css';
+import panels from './panels.module.css';
 import { useRevealNode } from './useRevealNode.ts';
 
 function PaletteItem({ kind, onAdd }: { kind: NodeKind; onAdd: (kind: NodeKind) => void }) {
@@ -18,14 +19,15 @@ function PaletteItem({ kind, onAdd }: { kind: NodeKind; onAdd: (kind: NodeKind) 
     event.dataTransfer.effectAllowed = 'move';
   };
   return (
-    <Tooltip label={def.description} position="right" withArrow openDelay={400} multiline w={220}>
-      <UnstyledButton
+    // A native title, not a Tooltip: eleven floating elements cost more than they give on a busy canvas page.
+    <UnstyledButton
         className={classes.item}
         draggable
         onDragStart={onDragStart}
         onClick={() => onAdd(kind)}
         aria-label={`Add ${def.label}`}
         aria-description={def.description}
+        title={def.description}
         data-kind={kind}
         style={{ '--kind-color': `var(--mantine-color-${meta.color}-6)`, '--kind-light': `var(--mantine-color-${meta.color}-light)` } as CSSProperties}
       >
@@ -37,8 +39,7 @@ function PaletteItem({ kind, onAdd }: { kind: NodeKind; onAdd: (kind: NodeKind) 
             {def.label}
           </Text>
         </Group>
-      </UnstyledButton>
-    </Tooltip>
+    </UnstyledButton>
   );
 }
 
@@ -66,7 +67,7 @@ export function Palette() {
   );
 
   return (
-    <ScrollArea h="100%" type="auto">
+    <div className={panels.scroll}>
       <Stack gap="md" p="sm">
         <Text size="xs" c="dimmed">
           Drag a step onto the canvas, or click it to add it after the selected step.
@@ -82,6 +83,6 @@ export function Palette() {
           </Stack>
         ))}
       </Stack>
-    </ScrollArea>
+    </div>
   );
 }

@@ -1,12 +1,14 @@
 // The side panel: the selected step's form (from its kind's schema), or the journey's settings when none is.
-import { Alert, Button, Fieldset, Group, List, ScrollArea, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Button, Fieldset, Group, List, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { IconCopy, IconTrash } from '@tabler/icons-react';
+import { useDeferredValue } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { kindDefinition, type NodeKind } from '../../shared/journey/kinds.ts';
 import { useEditor, useEditorReadOnly, useEditorStoreApi } from './EditorContext.tsx';
 import { CONFIG_FORMS } from './forms/index.ts';
 import { JourneySettingsForm } from './forms/JourneySettingsForm.tsx';
 import { KIND_META } from './kindMeta.ts';
+import classes from './panels.module.css';
 
 /** Problems of the node beyond what its form's schema shows: connections, reachability, loops, references. */
 function NodeProblems({ id }: { id: string }) {
@@ -88,12 +90,20 @@ function NodePanel({ id, kind }: { id: string; kind: NodeKind }) {
 export function SidePanel() {
   const store = useEditorStoreApi();
   const readOnly = useEditorReadOnly();
-  const selected = useEditor(useShallow((s) => s.nodes.filter((n) => n.selected).map((n) => `${n.id}\u0000${n.type}`)));
+  const selection = useEditor((s) =>
+    s.nodes
+      .filter((n) => n.selected)
+      .map((n) => `${n.id}\u0000${n.type}`)
+      .join('\u0001'),
+  );
+  // Mounting a form is the heaviest render of the editor; deferred, it never holds up the drag that selected the node.
+  const deferred = useDeferredValue(selection);
+  const selected = deferred === '' ? [] : deferred.split('\u0001');
   const [only] = selected.length === 1 ? selected : [];
   const [id, kind] = only ? (only.split('\u0000') as [string, NodeKind]) : [];
 
   return (
-    <ScrollArea h="100%" type="auto">
+    <div className={classes.scroll}>
       <Stack p="sm" gap="sm" component="section" aria-label={id ? 'Step settings' : 'Journey settings'}>
         {id && kind ? (
           <NodePanel id={id} kind={kind} />
@@ -124,6 +134,6 @@ export function SidePanel() {
           </Stack>
         )}
       </Stack>
-    </ScrollArea>
+    </div>
   );
 }

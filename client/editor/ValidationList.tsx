@@ -1,5 +1,5 @@
 // The validation list beside the canvas: every problem of the journey; a click selects and centres its step.
-import { Badge, Group, ScrollArea, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { Badge, Group, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -82,7 +82,7 @@ export function ValidationList({ issues: shown, onPicked }: { issues?: Validatio
           </Text>
         </Group>
       ) : (
-        <ScrollArea style={{ flex: 1 }} type="auto">
+        <div className={classes.scroll}>
           <Stack gap={2} p={4}>
             {issues.map((issue, i) => {
               const t = issue.nodeId ? titles.get(issue.nodeId) : undefined;
@@ -100,7 +100,7 @@ export function ValidationList({ issues: shown, onPicked }: { issues?: Validatio
               );
             })}
           </Stack>
-        </ScrollArea>
+        </div>
       )}
     </Stack>
   );

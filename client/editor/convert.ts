@@ -1,6 +1,7 @@
 // Converts the domain graph (shared/journey) and its layout to React Flow nodes and edges, and back.
 import type { GraphLayout, JourneyGraph, JourneySettings } from '../../shared/journey/graph.ts';
-import { autoLayout } from './layout.ts';
+import { kindDefinition } from '../../shared/journey/kinds.ts';
+import { autoLayout, nodeHints } from './layout.ts';
 import type { JourneyEdge, JourneyNode } from './types.ts';
 
 export interface FlowDocument {
@@ -32,11 +33,16 @@ export function toFlow(graph: JourneyGraph, layout: GraphLayout): FlowDocument {
     id: n.id,
     type: n.kind,
     position: { ...(positions[n.id] ?? { x: 0, y: 0 }) },
+    ...nodeHints(
+      kindDefinition(n.kind).outputs(n.config).map((o) => o.key),
+      n.kind !== 'trigger',
+    ),
     data: n.name === undefined ? { config: n.config } : { name: n.name, config: n.config },
   }));
   return { nodes, edges, settings: graph.settings };
 }
 
+// Positions and size hints are the screen's; the domain graph keeps kind, name and config only.
 export function toGraph(doc: FlowDocument): { graph: JourneyGraph; layout: GraphLayout } {
   const layout: GraphLayout = {};
   const nodes = doc.nodes.map((n) => {

@@ -6,7 +6,7 @@ import { kindDefinition, type NodeKind } from '../../shared/journey/kinds.ts';
 import { validateGraph, type ReferenceContext, type ValidationIssue } from '../../shared/journey/validate.ts';
 import { isValidConnection, type ConnectionAttempt } from './connection.ts';
 import { edgeIdFor, toGraph, type FlowDocument } from './convert.ts';
-import { autoLayout, NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
+import { autoLayout, NODE_HEIGHT, NODE_WIDTH, SIZE_HINT } from './layout.ts';
 import type { JourneyEdge, JourneyNode } from './types.ts';
 
 /** What undo and redo restore: the document as it was, selection included. */
@@ -112,6 +112,20 @@ function snapshot(s: Snapshot): Snapshot {
   return { nodes: s.nodes, edges: s.edges, settings: s.settings };
 }
 
+/** Once React Flow has measured a node, its estimated handles (see nodeHints) must not override the measurement. */
+function dropHandleHints(nodes: JourneyNode[], changes: NodeChange<JourneyNode>[]): JourneyNode[] {
+  const measured = new Set(changes.flatMap((c) => (c.type === 'dimensions' ? [c.id] : [])));
+  if (measured.size === 0) return nodes;
+  return nodes.map((n) => {
+    return measured.has(n.id) && n.handles !== undefined ? withoutHints(n) : n;
+  });
+}
+
+function withoutHints(node: JourneyNode): JourneyNode {
+  const { handles: _estimate, ...rest } = node;
+  return rest as JourneyNode;
+}
+
 function byId(nodes: readonly JourneyNode[]): Map<string, JourneyNode> {
   return new Map(nodes.map((n) => [n.id, n]));
 }
@@ -175,6 +189,7 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
           id: ids.get(n.id)!,
           type: n.type,
           position: { x: n.position.x + offset, y: n.position.y + offset },
+          ...SIZE_HINT,
           data: structuredClone(n.data),
           selected: true,
         }),
@@ -210,9 +225,12 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
       });
     }
 
-    function restore(to: Snapshot, from: 'past' | 'future') {
+    function restore(snap: Snapshot, from: 'past' | 'future') {
       const state = get();
       const current = snapshot(state);
+      // A node measured since the snapshot keeps its measurement, not the estimate it had then.
+      const measured = new Set(state.nodes.filter((n) => n.handles === undefined).map((n) => n.id));
+      const to = { ...snap, nodes: snap.nodes.map((n) => (n.handles && measured.has(n.id) ? withoutHints(n) : n)) };
       lastStep = null;
       set({
         ...to,
@@ -241,7 +259,7 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
           return;
         }
         if (moves.some((c) => c.dragging === true) && !dragOrigin) dragOrigin = snapshot(state);
-        const nodes = applyNodeChanges(changes, state.nodes);
+        const nodes = dropHandleHints(applyNodeChanges(changes, state.nodes), changes);
         // A move ends with `dragging: false` (also a move by arrow keys): that is when it becomes an undo step.
         if (moves.some((c) => c.dragging === false)) {
           const before = dragOrigin ?? snapshot(state);
@@ -278,7 +296,7 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
       addNode(kind, position) {
         const state = get();
         const id = freshId(kind, new Set(state.nodes.map((n) => n.id)));
-        const node: JourneyNode = { id, type: kind, position, data: { config: defaultConfig(kind) }, selected: true };
+        const node: JourneyNode = { id, type: kind, position, ...SIZE_HINT, data: { config: defaultConfig(kind) }, selected: true };
         commit({
           nodes: [...state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node],
           edges: state.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
@@ -300,7 +318,7 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
           x: after.position.x + (outputs.length > 1 ? (outputIndex - (outputs.length - 1) / 2) * (NODE_WIDTH + 40) : 0),
           y: after.position.y + height + 80,
         };
-        const node: JourneyNode = { id, type: kind, position, data: { config: defaultConfig(kind) }, selected: true };
+        const node: JourneyNode = { id, type: kind, position, ...SIZE_HINT, data: { config: defaultConfig(kind) }, selected: true };
         let edges = state.edges.map((e) => (e.selected ? { ...e, selected: false } : e));
         if (free) {
           edges = withEdge(edges, afterId, free.key, id);

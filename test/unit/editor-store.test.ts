@@ -196,11 +196,14 @@ describe('editor store', () => {
     expect(store.getState().nodes.find((n) => n.id === 'pause')!.position).toEqual({ x: 90, y: 330 });
   });
 
-  test('measuring nodes is no change to save', () => {
+  test('measuring nodes is no change to save, and the measurement replaces the estimated handles', () => {
     const store = openJourney();
+    expect(store.getState().nodes.find((n) => n.id === 'pause')!.handles).toBeDefined();
     store.getState().onNodesChange([{ type: 'dimensions', id: 'pause', dimensions: { width: 248, height: 90 } }]);
     expect(store.getState().past).toHaveLength(0);
     expect(store.getState().changeCount).toBe(0);
+    expect(store.getState().nodes.find((n) => n.id === 'pause')!.handles).toBeUndefined();
+    expect(store.getState().nodes.find((n) => n.id === 'welcome')!.handles).toBeDefined();
   });
 
   test('auto-layout moves nodes in one undo step and leaves the graph alone', () => {

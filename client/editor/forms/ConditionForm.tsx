@@ -7,7 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { conditionConfigSchema, type Predicate } from '../../../shared/journey/nodes/condition.ts';
 import { useEditor, useReferences } from '../EditorContext.tsx';
 import { ConfigFormFrame } from './ConfigFormFrame.tsx';
-import { FiltersField, MultiSelectField, NumberField, OPERATOR_OPTIONS, ScalarField, SegmentedField, SelectField, TextField } from './fields.tsx';
+import { CLOSED_DROPDOWN, FiltersField, MultiSelectField, NumberField, OPERATOR_OPTIONS, ScalarField, SegmentedField, SelectField, TextField } from './fields.tsx';
 import { useConfigForm, type ConfigFormProps } from './useConfigForm.ts';
 
 type RuleType = Predicate['type'];
@@ -73,6 +73,7 @@ function RuleFields({ index }: { index: number }) {
           <Select
             label="Email"
             data={options}
+            comboboxProps={CLOSED_DROPDOWN}
             allowDeselect={false}
             value={emailNodeId ?? ''}
             onChange={(v) => setValue(`${base}.emailNodeId`, v ? v : undefined, { shouldValidate: true })}
@@ -143,6 +144,7 @@ function Rules() {
               <Select
                 label={`Rule ${i + 1}`}
                 data={RULE_TYPES}
+                comboboxProps={CLOSED_DROPDOWN}
                 allowDeselect={false}
                 value={(f as unknown as { type: RuleType }).type}
                 onChange={(v) => v && update(i, ruleDefaults(v as RuleType))}

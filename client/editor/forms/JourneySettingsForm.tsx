@@ -6,7 +6,7 @@ import { Controller, FormProvider, useForm, type FieldValues } from 'react-hook-
 import type { z } from 'zod';
 import { journeySettingsSchema, type JourneySettings } from '../../../shared/journey/graph.ts';
 import { useEditor, useEditorStoreApi } from '../EditorContext.tsx';
-import { NumberField, SwitchField, TextField } from './fields.tsx';
+import { CLOSED_DROPDOWN, NumberField, SwitchField, TextField } from './fields.tsx';
 
 const REENTRY = [
   { value: 'once', label: 'Only once, ever' },
@@ -51,7 +51,7 @@ export function JourneySettingsForm() {
             control={form.control}
             name="reentry"
             render={({ field }) => (
-              <Select label="A contact may enter" data={REENTRY} allowDeselect={false} value={field.value as string} onChange={(v) => field.onChange(v ?? 'once')} />
+              <Select label="A contact may enter" data={REENTRY} allowDeselect={false} comboboxProps={CLOSED_DROPDOWN} value={field.value as string} onChange={(v) => field.onChange(v ?? 'once')} />
             )}
           />
           <Switch
@@ -80,6 +80,7 @@ export function JourneySettingsForm() {
                 description="Type an event name and press Enter."
                 value={(field.value as string[] | undefined) ?? []}
                 onChange={field.onChange}
+                comboboxProps={CLOSED_DROPDOWN}
               />
             )}
           />

@@ -3,7 +3,7 @@ import { Select, Text } from '@mantine/core';
 import { triggerConfigSchema, type TriggerConfig } from '../../../shared/journey/nodes/trigger.ts';
 import { useReferences } from '../EditorContext.tsx';
 import { ConfigFormFrame } from './ConfigFormFrame.tsx';
-import { FiltersField, NumberField, SelectField, TextField } from './fields.tsx';
+import { CLOSED_DROPDOWN, FiltersField, NumberField, SelectField, TextField } from './fields.tsx';
 import { useConfigForm, type ConfigFormProps } from './useConfigForm.ts';
 
 type On = TriggerConfig['on'];
@@ -44,6 +44,7 @@ export function TriggerForm(props: ConfigFormProps) {
       <Select
         label="Starts when"
         data={STARTS}
+        comboboxProps={CLOSED_DROPDOWN}
         allowDeselect={false}
         value={on ?? null}
         onChange={(v) => v && replace(startConfig(v as On, refs.personas[0]?.key))}

@@ -3,7 +3,7 @@ import { Chip, Group, Input, Select, Stack, Text } from '@mantine/core';
 import { useController, useFormContext } from 'react-hook-form';
 import { WEEKDAYS, waitConfigSchema, type WaitConfig } from '../../../shared/journey/nodes/wait.ts';
 import { ConfigFormFrame } from './ConfigFormFrame.tsx';
-import { DurationField, SegmentedField, TextField } from './fields.tsx';
+import { CLOSED_DROPDOWN, DurationField, SegmentedField, TextField } from './fields.tsx';
 import { useConfigForm, type ConfigFormProps } from './useConfigForm.ts';
 
 type Mode = WaitConfig['mode'];
@@ -56,7 +56,7 @@ export function WaitForm(props: ConfigFormProps) {
   const mode = form.watch('mode') as Mode | undefined;
   return (
     <ConfigFormFrame form={form}>
-      <Select label="Wait" data={MODES} allowDeselect={false} value={mode ?? null} onChange={(v) => v && replace(modeConfig(v as Mode))} />
+      <Select label="Wait" data={MODES} allowDeselect={false} comboboxProps={CLOSED_DROPDOWN} value={mode ?? null} onChange={(v) => v && replace(modeConfig(v as Mode))} />
       {mode === 'duration' && <DurationField name="duration" label="Duration" />}
       {mode === 'time_of_day' && (
         <>

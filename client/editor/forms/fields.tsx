@@ -21,6 +21,12 @@ import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useController, useFieldArray, useFormContext } from 'react-hook-form';
 import { DURATION_UNITS, FILTER_OPERATORS } from '../../../shared/journey/common.ts';
 
+/**
+ * Combobox dropdowns stay unmounted while closed. Mantine keeps them mounted by default, and a mounted
+ * dropdown re-measures its position on every layout change, which a dragged canvas node causes each frame.
+ */
+export const CLOSED_DROPDOWN = { keepMounted: false, withinPortal: true } as const;
+
 interface FieldProps {
   name: string;
   label: string;
@@ -112,7 +118,7 @@ export function SelectField({ name, label, description, placeholder, data, clear
       onBlur={field.onBlur}
       ref={field.ref}
       error={fieldState.error?.message ?? error}
-      comboboxProps={{ withinPortal: true }}
+      comboboxProps={CLOSED_DROPDOWN}
     />
   );
 }
@@ -121,6 +127,7 @@ export function MultiSelectField({ name, label, description, data }: FieldProps 
   const { field, fieldState } = useField(name);
   return (
     <MultiSelect
+      comboboxProps={CLOSED_DROPDOWN}
       label={label}
       description={description}
       data={data}
@@ -177,6 +184,7 @@ export function DurationField({ name, label }: { name: string; label: string }) 
         allowDeselect={false}
         value={(unit.field.value as string | undefined) ?? 'days'}
         onChange={(v) => unit.field.onChange(v ?? 'days')}
+        comboboxProps={CLOSED_DROPDOWN}
         w={110}
       />
     </Group>

@@ -6,10 +6,8 @@ import { kindDefinition, type NodeKind } from '../../../shared/journey/kinds.ts'
 import { useEditor } from '../EditorContext.tsx';
 import classes from '../editor.module.css';
 import { KIND_META, nodeSummary } from '../kindMeta.ts';
-import { NODE_WIDTH } from '../layout.ts';
+import { nodeWidth } from '../layout.ts';
 import type { JourneyNodeData } from '../types.ts';
-
-const OUTPUT_MIN_WIDTH = 76;
 
 export interface NodeCardProps {
   id: string;
@@ -36,7 +34,7 @@ export function NodeCard({ id, kind, data, selected, summary, children }: NodeCa
         '--kind-color': `var(--mantine-color-${meta.color}-6)`,
         '--kind-light': `var(--mantine-color-${meta.color}-light)`,
         '--kind-soft': `var(--mantine-color-${meta.color}-3)`,
-        width: Math.max(NODE_WIDTH, outputs.length * OUTPUT_MIN_WIDTH),
+        width: nodeWidth(outputs.length),
       }) as CSSProperties,
     [meta.color, outputs.length],
   );
