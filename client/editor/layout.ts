@@ -32,7 +32,8 @@ export interface HandleHint {
 
 /**
  * Estimated size and handle positions of a node card that has not been rendered yet. With them React Flow
- * need not render every node once on load just to measure it: the first measurement replaces them.
+ * need not render every node once on load just to measure it: the first real measurement replaces them
+ * (the handles are dropped by the store; see dropHandleHints). The geometry follows NodeCard's CSS.
  */
 export function nodeHints(outputKeys: readonly string[], hasInput: boolean) {
   const width = nodeWidth(outputKeys.length);
@@ -47,7 +48,8 @@ export function nodeHints(outputKeys: readonly string[], hasInput: boolean) {
     height: HANDLE,
   }));
   if (hasInput) handles.push({ id: null, type: 'target', position: Position.Top, x: width / 2 - HANDLE / 2, y: -HANDLE / 2, width: HANDLE, height: HANDLE });
-  return { initialWidth: width, initialHeight: height, handles };
+  // An estimated `measured` too: React Flow fits the view only once every node counts as measured.
+  return { initialWidth: width, initialHeight: height, measured: { width, height }, handles };
 }
 
 export interface LayoutNode {
