@@ -1,6 +1,6 @@
 // The pure interpreter: (graph, enrollment state, contact, now, event?) → (next state, effects, steps).
 // It does no I/O and reads no clock; the executor and the simulator both call it, so they agree.
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { Scalar } from './common.ts';
 import { durationMs, UNIT_MS, type PropertyFilter } from './common.ts';
 import { compare, matchesFilters, readPath } from './filters.ts';
@@ -185,8 +185,8 @@ export function assignVariant(contactId: string, nodeId: string, variants: Split
 const LUXON_WEEKDAY: Record<(typeof WEEKDAYS)[number], number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 
 function zoneOf(contact: ContactView, defaultTimezone: string): string {
-  const zone = contact.timezone ?? defaultTimezone;
-  return DateTime.local().setZone(zone).isValid ? zone : defaultTimezone;
+  if (contact.timezone && IANAZone.isValidZone(contact.timezone)) return contact.timezone;
+  return IANAZone.isValidZone(defaultTimezone) ? defaultTimezone : 'UTC';
 }
 
 /** The next moment at HH:MM local time on an allowed weekday, at or after `now`; DST-safe through luxon. */
@@ -201,11 +201,27 @@ export function nextLocalTime(now: number, zone: string, time: string, weekdays:
   throw new Error('no allowed weekday');
 }
 
+/**
+ * A date trait as the contact's calendar day. SDKs send a date as an instant at UTC midnight
+ * ("2025-06-10T00:00:00.000Z"): that is the 10th, wherever the contact lives, not the evening before.
+ */
 function traitDate(value: unknown, zone: string): DateTime | null {
-  if (typeof value === 'number') return DateTime.fromMillis(value, { zone });
-  if (typeof value !== 'string' || value.trim() === '') return null;
-  const parsed = DateTime.fromISO(value.trim(), { zone });
-  return parsed.isValid ? parsed : null;
+  let instant: DateTime;
+  if (typeof value === 'number') instant = DateTime.fromMillis(value, { zone: 'utc' });
+  else if (typeof value === 'string' && value.trim() !== '') {
+    const text = value.trim();
+    if (!text.includes('T')) {
+      const day = DateTime.fromISO(text, { zone });
+      return day.isValid ? day : null;
+    }
+    instant = DateTime.fromISO(text, { zone: 'utc', setZone: true });
+  } else return null;
+  if (!instant.isValid) return null;
+  const utc = instant.toUTC();
+  if (utc.hour === 0 && utc.minute === 0 && utc.second === 0 && utc.millisecond === 0) {
+    return DateTime.fromObject({ year: utc.year, month: utc.month, day: utc.day }, { zone });
+  }
+  return instant.setZone(zone);
 }
 
 type WakeUp = { at: number } | { error: string };
@@ -257,6 +273,8 @@ function evaluate(rule: Predicate, contact: ContactView, now: number, facts: Fac
 function awaitedMatches(awaiting: AwaitedEvent, event: IncomingEvent): boolean {
   if (event.name !== awaiting.event || !matchesFilters(event.properties, awaiting.filters)) return false;
   if (!awaiting.correlate) return true;
+  // An entry event without the correlated property correlates with nothing: the wait runs to its timeout.
+  if (awaiting.correlate.value === null || awaiting.correlate.value === undefined) return false;
   const value = readPath(event.properties, awaiting.correlate.property);
   return value !== undefined && String(value) === String(awaiting.correlate.value);
 }
@@ -316,6 +334,8 @@ export function advance(input: AdvanceInput): AdvanceResult {
   const effects: Effect[] = [];
   const steps: StepRecord[] = [];
   const done = (): AdvanceResult => ({ state: s, contact, effects, steps });
+  /** Waits already passed in this call: coming back to one must wait for a later moment, never pass again. */
+  const passedWaits = new Set<string>();
   const fail = (nodeId: string, kind: NodeKind, error: string): AdvanceResult => {
     s.status = 'failed';
     s.error = error;
@@ -350,6 +370,7 @@ export function advance(input: AdvanceInput): AdvanceResult {
     } else if (node.kind === 'wait') {
       if (s.wakeAt !== null && now < s.wakeAt) return done();
       steps.push({ nodeId: node.id, kind: node.kind, at: now, outcome: 'waited' });
+      passedWaits.add(node.id);
       if (!follow(node, 'next')) return fail(node.id, node.kind, 'The "next" output is not connected.');
     } else {
       return fail(node.id, node.kind, `A ${node.kind} node cannot be waited at.`);
@@ -383,9 +404,13 @@ export function advance(input: AdvanceInput): AdvanceResult {
         break;
       }
       case 'wait': {
-        const wake = wakeUpTime(node.config, contact, now, defaultTimezone);
+        const again = passedWaits.has(node.id);
+        // Back at a wait in the same call (a loop): the next moment strictly after now, e.g. tomorrow's 09:00.
+        const wake = wakeUpTime(node.config, contact, again && node.config.mode === 'time_of_day' ? now + 1 : now, defaultTimezone);
         if ('error' in wake) return fail(node.id, node.kind, wake.error);
         if (wake.at <= now) {
+          if (again) return fail(node.id, node.kind, 'The loop came back to this wait after its moment had passed, so the contact would go round without waiting.');
+          passedWaits.add(node.id);
           step('no wait needed');
           if (!follow(node, 'next')) return fail(node.id, node.kind, 'The "next" output is not connected.');
           continue;
