@@ -168,7 +168,6 @@ CREATE TABLE `events` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `events_message_id_idx` ON `events` (`message_id`);--> statement-breakpoint
 CREATE INDEX `events_contact_name_time_idx` ON `events` (`contact_id`,`name`,`timestamp`);--> statement-breakpoint
-CREATE INDEX `events_contact_time_idx` ON `events` (`contact_id`,`timestamp`);--> statement-breakpoint
 CREATE TABLE `phase_history` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`contact_id` text NOT NULL,

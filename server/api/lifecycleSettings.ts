@@ -4,7 +4,7 @@ import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { lifecycleSettingsSchema } from '../../shared/contacts/lifecycle.ts';
 import { phaseKeySchema } from '../../shared/lifecycle/phases.ts';
-import { LIFECYCLE_SETTINGS_KEY, loadLifecycleSettings } from '../contacts/rules.ts';
+import { forgetRules, LIFECYCLE_SETTINGS_KEY, loadLifecycleSettings } from '../contacts/rules.ts';
 import { phases, settings } from '../db/schema.ts';
 import { authedProcedure, roleProcedure, router } from './trpc.ts';
 
@@ -29,6 +29,7 @@ export const lifecycleSettingsRouter = router({
           .run();
         for (const { key, label } of input.labels) tx.update(phases).set({ label }).where(eq(phases.key, key)).run();
       });
+      forgetRules(ctx.db);
       return loadLifecycleSettings(ctx.db);
     }),
 });

@@ -45,9 +45,12 @@ interface ContactRow {
   updated_at: number;
 }
 
+/** The row each in-memory contact was read as (or last written as), so a save writes only what changed. */
+const stored = new WeakMap<ContactState, ReturnType<typeof toParams>>();
+
 function toState(row: ContactRow | undefined): ContactState | null {
   if (!row) return null;
-  return {
+  const state: ContactState = {
     id: row.id,
     email: row.email,
     externalId: row.external_id,
@@ -65,6 +68,8 @@ function toState(row: ContactRow | undefined): ContactState | null {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+  stored.set(state, row);
+  return state;
 }
 
 function toParams(c: ContactState) {
@@ -106,12 +111,6 @@ function prepare(db: Db) {
     byAlias,
     insertContact: c.prepare(
       `INSERT INTO contacts (${COLUMNS}) VALUES (@id, @email, @external_id, @traits, @name, @persona_key, @persona_source, @phase, @subscription, @consent_at, @consent_source, @consent_ip, @timezone, @last_active_at, @created_at, @updated_at)`,
-    ),
-    updateContact: c.prepare(
-      `UPDATE contacts SET email = @email, external_id = @external_id, traits = @traits, name = @name, persona_key = @persona_key,
-        persona_source = @persona_source, phase = @phase, subscription = @subscription, consent_at = @consent_at,
-        consent_source = @consent_source, consent_ip = @consent_ip, timezone = @timezone, last_active_at = @last_active_at,
-        updated_at = @updated_at WHERE id = @id`,
     ),
     /** Returns no row when the messageId was stored before: the caller then skips the call. */
     insertEvent: c.prepare<[string, string, string, number, number, string | null], { id: number }>(
@@ -164,12 +163,33 @@ export function getContactByEmail(db: Db, email: string): ContactState | null {
   return toState(statements(db).byEmail.get(email));
 }
 
+const updateCache = new WeakMap<object, Map<string, ReturnType<Db['$client']['prepare']>>>();
+
+/**
+ * Writes the columns that changed since the contact was read. SQLite rewrites the index entries of every column an
+ * UPDATE sets, so setting all of them would touch six indexes when a purchase changes only last_active_at.
+ */
 export function saveContact(db: Db, contact: ContactState): void {
-  statements(db).updateContact.run(toParams(contact));
+  const next = toParams(contact);
+  const before = stored.get(contact);
+  const changed = (Object.keys(next) as (keyof typeof next)[]).filter((k) => k !== 'id' && (!before || before[k] !== next[k]));
+  if (changed.length === 0) return;
+  let cache = updateCache.get(db.$client);
+  if (!cache) updateCache.set(db.$client, (cache = new Map()));
+  const key = changed.join(',');
+  let update = cache.get(key);
+  if (!update) {
+    update = db.$client.prepare(`UPDATE contacts SET ${changed.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`);
+    cache.set(key, update);
+  }
+  update.run(Object.fromEntries([['id', next.id], ...changed.map((c) => [c, next[c]])]));
+  stored.set(contact, next);
 }
 
 export function insertContact(db: Db, contact: ContactState): void {
-  statements(db).insertContact.run(toParams(contact));
+  const params = toParams(contact);
+  statements(db).insertContact.run(params);
+  stored.set(contact, params);
 }
 
 /** Writes an event (sent or internal) and returns its id, or null when its messageId was stored before. */

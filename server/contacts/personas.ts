@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 import { journeys, personaRules, personas } from '../db/schema.ts';
 import { getContact, saveContact } from './db.ts';
 import { COUNT_CAP } from './query.ts';
-import { loadRules, reassignPersona } from './rules.ts';
+import { forgetRules, loadRules, reassignPersona } from './rules.ts';
 
 export class PersonaError extends Error {
   constructor(
@@ -115,6 +115,7 @@ export function createPersona(db: Db, clock: Clock, input: PersonaInput): { key:
     const last = db.get<{ p: number | null }>(sql`SELECT max(priority) AS p FROM personas`)?.p ?? 0;
     db.insert(personas).values({ key, name: input.name, description: input.description, color: input.color, priority: last + 10 }).run();
     db.insert(personaRules).values({ personaKey: key, rules: input.rules, updatedAt: clock.now() }).run();
+    forgetRules(db);
     return { key };
   });
 }
@@ -127,6 +128,7 @@ export function updatePersona(db: Db, clock: Clock, key: string, input: PersonaI
       .values({ personaKey: key, rules: input.rules, updatedAt: clock.now() })
       .onConflictDoUpdate({ target: personaRules.personaKey, set: { rules: input.rules, updatedAt: clock.now() } })
       .run();
+    forgetRules(db);
   });
 }
 
@@ -136,6 +138,7 @@ export function deletePersona(db: Db, key: string): void {
     throw new PersonaError(`Journeys are drawn for this persona (${used.map((j) => j.name).join(', ')}); move or delete them first.`, 'CONFLICT');
   }
   const deleted = db.delete(personas).where(eq(personas.key, key)).run();
+  forgetRules(db);
   if (deleted.changes === 0) throw new PersonaError('This persona no longer exists.', 'NOT_FOUND');
 }
 
@@ -147,6 +150,7 @@ export function reorderPersonas(db: Db, keys: readonly string[]): void {
       throw new PersonaError('The personas changed meanwhile; reload the page and try again.', 'CONFLICT');
     }
     keys.forEach((key, i) => db.update(personas).set({ priority: (i + 1) * 10 }).where(eq(personas.key, key)).run());
+    forgetRules(db);
   });
 }
 

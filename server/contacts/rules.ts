@@ -36,10 +36,26 @@ export function loadLifecycleSettings(db: Db): LifecycleSettings {
   return parsed.success ? parsed.data : DEFAULT_LIFECYCLE_SETTINGS;
 }
 
-/** Read once per batch, import or request: a few small rows. */
+const RULES_TTL_MS = 1_000;
+const rulesCache = new WeakMap<object, { rules: WorkspaceRules; loadedAt: number }>();
+
+/**
+ * The rules as of at most a second ago. Reading them costs several queries, which would double the cost of a
+ * single /v1/track call; edits made in this process are seen at once (forgetRules), others within a second.
+ */
 export function loadRules(db: Db): WorkspaceRules {
+  const cached = rulesCache.get(db.$client);
+  const now = performance.now();
+  if (cached && now - cached.loadedAt < RULES_TTL_MS) return cached.rules;
   const candidates = loadPersonaCandidates(db);
-  return { personas: candidates, personasUseEvents: rulesUseEvents(candidates), lifecycle: loadLifecycleSettings(db) };
+  const rules = { personas: candidates, personasUseEvents: rulesUseEvents(candidates), lifecycle: loadLifecycleSettings(db) };
+  rulesCache.set(db.$client, { rules, loadedAt: now });
+  return rules;
+}
+
+/** Called by whatever changes personas, their rules or the lifecycle settings. */
+export function forgetRules(db: Db): void {
+  rulesCache.delete(db.$client);
 }
 
 /** Event counts from the database; a contact created in this call has none yet, so nothing is asked. */
@@ -79,7 +95,9 @@ export function applyLifecycle(db: Db, rules: WorkspaceRules, contact: ContactSt
     contact.lastActiveAt = event.timestamp;
     changed = true;
   }
-  const purchases = settings.purchaseEvents.includes(event.name) ? countPurchases(db, settings, contact.id) : 0;
+  // A loyal customer or advocate stays one whatever they buy: no need to count their purchases.
+  const counts = settings.purchaseEvents.includes(event.name) && contact.phase !== 'loyal' && contact.phase !== 'advocate';
+  const purchases = counts ? countPurchases(db, settings, contact.id) : 0;
   const change = phaseAfterEvent(settings, contact.phase, event, purchases);
   if (change) changed = transitionPhase(db, contact, change.to, change.cause, nowMs) || changed;
   return changed;
