@@ -1,5 +1,5 @@
 // The editor's header: name (renameable), moment and persona, status, save state, history and journey actions.
-import { ActionIcon, Badge, Button, Divider, Group, Loader, Menu, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Box, Button, Divider, Group, Loader, Menu, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import {
   IconAlertTriangle,
   IconArchive,
@@ -32,7 +32,7 @@ function RenameTitle({ name, onRename, disabled }: { name: string; onRename: (na
   if (draft === null) {
     return (
       <Group gap={4} wrap="nowrap" miw={0}>
-        <Title order={1} size="h4" lineClamp={1}>
+        <Title order={1} size="h4" lineClamp={1} title={name}>
           {name}
         </Title>
         {!disabled && (
@@ -74,7 +74,7 @@ function SaveIndicator({ status, onRetry }: { status: SaveStatus; onRetry: () =>
       return (
         <Group gap={4} c="dimmed" wrap="nowrap">
           <IconCheck size={14} aria-hidden />
-          <Text size="xs">Draft saved</Text>
+          <Text size="xs">Saved</Text>
         </Group>
       );
     case 'unsaved':
@@ -104,7 +104,7 @@ function SaveIndicator({ status, onRetry }: { status: SaveStatus; onRetry: () =>
       return (
         <Group gap={4} c="red" wrap="nowrap">
           <IconAlertTriangle size={14} aria-hidden />
-          <Text size="xs">Not saved: changed elsewhere</Text>
+          <Text size="xs">Not saved</Text>
         </Group>
       );
     default:
@@ -163,14 +163,17 @@ export function EditorHeader(props: HeaderProps) {
   const paused = status === 'paused';
   return (
     <Group className={classes.header} justify="space-between" wrap="nowrap" gap="md">
-      <Group gap="sm" wrap="nowrap" miw={0}>
+      <Group gap="sm" wrap="nowrap" miw={0} style={{ flex: 1 }}>
         <Tooltip label="All journeys">
           <ActionIcon component={Link} to="/journeys" variant="subtle" color="gray" aria-label="All journeys">
             <IconArrowLeft size={18} />
           </ActionIcon>
         </Tooltip>
-        <RenameTitle name={props.name} onRename={props.onRename} disabled={readOnly} />
-        <Group gap={6} wrap="nowrap" visibleFrom="lg">
+        <Box miw={0}>
+          <RenameTitle name={props.name} onRename={props.onRename} disabled={readOnly} />
+        </Box>
+        {/* The name gives way first when space runs out; status and save state never do. */}
+        <Group gap={6} wrap="nowrap" visibleFrom="xl" className={classes.keep}>
           <Badge variant="light" color="indigo" size="sm">
             {props.momentLabel}
           </Badge>
@@ -178,15 +181,17 @@ export function EditorHeader(props: HeaderProps) {
             {props.personaName}
           </Badge>
         </Group>
-        <JourneyStatusBadge status={status} />
-        {currentVersion !== null && (
-          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-            v{currentVersion}
-          </Text>
-        )}
-        {!readOnly && <SaveIndicator status={props.saveStatus} onRetry={props.onRetrySave} />}
+        <Group gap={6} wrap="nowrap" className={classes.keep}>
+          <JourneyStatusBadge status={status} />
+          {currentVersion !== null && (
+            <Text size="xs" c="dimmed">
+              v{currentVersion}
+            </Text>
+          )}
+          {!readOnly && <SaveIndicator status={props.saveStatus} onRetry={props.onRetrySave} />}
+        </Group>
       </Group>
-      <Group gap="xs" wrap="nowrap">
+      <Group gap="xs" wrap="nowrap" className={classes.keep}>
         {!readOnly && <EditButtons />}
         <Divider orientation="vertical" />
         <Button variant="default" size="xs" leftSection={<IconHistory size={16} />} onClick={props.onHistory}>

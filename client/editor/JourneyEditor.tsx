@@ -164,6 +164,18 @@ function EditorLayout({ journey, references, momentLabel, onReload, store }: Edi
     });
   }
 
+  async function changeStatus(label: 'pause' | 'resume', mutate: (input: { id: string }) => Promise<unknown>) {
+    await act(label, async () => {
+      await mutate({ id: journey.id });
+      notifications.show({
+        color: 'teal',
+        title: label === 'pause' ? 'Journey paused' : 'Journey resumed',
+        message: label === 'pause' ? 'Contacts stay where they are until you resume.' : 'Contacts continue from where they were.',
+      });
+      refreshJourney();
+    });
+  }
+
   async function onRename(name: string): Promise<boolean> {
     try {
       await rename.mutateAsync({ id: journey.id, name });
@@ -201,8 +213,8 @@ function EditorLayout({ journey, references, momentLabel, onReload, store }: Edi
         onRename={onRename}
         onRetrySave={() => void autosave.flush()}
         onPublish={() => (journey.currentVersion === null ? void doPublish() : setMigrationOpen(true))}
-        onPause={() => void act('pause', async () => void (await pause.mutateAsync({ id: journey.id }), refreshJourney()))}
-        onResume={() => void act('resume', async () => void (await resume.mutateAsync({ id: journey.id }), refreshJourney()))}
+        onPause={() => void changeStatus('pause', pause.mutateAsync)}
+        onResume={() => void changeStatus('resume', resume.mutateAsync)}
         onArchive={() => setArchiveOpen(true)}
         onDuplicate={() => void act('duplicate', async () => setDuplicateOpen(true))}
         onExport={() => void act('export', () => exportJourney(journey.id, journey.name))}
@@ -210,9 +222,9 @@ function EditorLayout({ journey, references, momentLabel, onReload, store }: Edi
       />
       {autosave.status === 'conflict' && (
         <Alert color="red" variant="light" radius={0} icon={<IconAlertTriangle />} title="This draft was changed elsewhere">
-          <Group justify="space-between" wrap="nowrap">
+          <Group justify="space-between" wrap="nowrap" align="flex-start">
             <Text size="sm">{autosave.error}</Text>
-            <Button size="xs" color="red" onClick={onReload}>
+            <Button size="xs" color="red" onClick={onReload} className={classes.keep}>
               Reload the newest draft
             </Button>
           </Group>

@@ -1,7 +1,7 @@
 // Journeys as files: export downloads the journey's JSON file; import reads one and opens the new journey.
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { errorMessage, useTRPC } from '../api/trpc.ts';
 
@@ -48,14 +48,17 @@ export function useImportJourney() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const mutation = useMutation(trpc.journeys.importFile.mutationOptions());
+  // A refused file can name many problems: the page shows them in a dialog, not a passing notification.
+  const [failure, setFailure] = useState<{ fileName: string; message: string } | null>(null);
   const importJourney = useCallback(
     async (file: File | null) => {
       if (!file) return;
+      setFailure(null);
       let content: unknown;
       try {
         content = JSON.parse(await file.text());
       } catch {
-        notifications.show({ color: 'red', title: `Could not import ${file.name}`, message: 'This file is not JSON; choose a file exported from Kairos.' });
+        setFailure({ fileName: file.name, message: 'This file is not JSON. Choose a journey file exported from Kairos.' });
         return;
       }
       try {
@@ -65,16 +68,10 @@ export function useImportJourney() {
         notifications.show({ color: 'teal', title: 'Journey imported', message: `${file.name} is now a draft journey.` });
         navigate(`/journeys/${id}`);
       } catch (error) {
-        notifications.show({
-          color: 'red',
-          title: `Could not import ${file.name}`,
-          message: errorMessage(error),
-          autoClose: false,
-          style: { whiteSpace: 'pre-line' },
-        });
+        setFailure({ fileName: file.name, message: errorMessage(error) });
       }
     },
     [mutation, navigate, queryClient, trpc],
   );
-  return { importJourney, importing: mutation.isPending };
+  return { importJourney, importing: mutation.isPending, failure, dismissFailure: () => setFailure(null) };
 }

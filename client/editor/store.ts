@@ -126,6 +126,32 @@ function withoutHints(node: JourneyNode): JourneyNode {
   return rest as JourneyNode;
 }
 
+/** The node and every node reachable from it. */
+function downstream(start: string, edges: readonly JourneyEdge[]): Set<string> {
+  const next = new Map<string, string[]>();
+  for (const e of edges) next.set(e.source, [...(next.get(e.source) ?? []), e.target]);
+  const seen = new Set([start]);
+  const queue = [start];
+  while (queue.length > 0) {
+    for (const t of next.get(queue.pop()!) ?? []) {
+      if (!seen.has(t)) {
+        seen.add(t);
+        queue.push(t);
+      }
+    }
+  }
+  return seen;
+}
+
+/** The position, moved right past any node it would cover. */
+function clearSpot(position: XYPosition, nodes: readonly JourneyNode[]): XYPosition {
+  const covers = (p: XYPosition) =>
+    nodes.some((n) => Math.abs(n.position.x - p.x) < NODE_WIDTH + 20 && Math.abs(n.position.y - p.y) < NODE_HEIGHT + 20);
+  let spot = position;
+  for (let i = 0; i < 20 && covers(spot); i++) spot = { x: spot.x + NODE_WIDTH + 40, y: spot.y };
+  return spot;
+}
+
 function byId(nodes: readonly JourneyNode[]): Map<string, JourneyNode> {
   return new Map(nodes.map((n) => [n.id, n]));
 }
@@ -320,16 +346,23 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
         };
         const node: JourneyNode = { id, type: kind, position, ...SIZE_HINT, data: { config: defaultConfig(kind) }, selected: true };
         let edges = state.edges.map((e) => (e.selected ? { ...e, selected: false } : e));
+        let others = state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n));
         if (free) {
           edges = withEdge(edges, afterId, free.key, id);
+          node.position = clearSpot(node.position, others);
         } else if (outputs[0] && kind !== 'trigger') {
           // Every output is taken: insert the new step on the first one, and let it lead where that led.
           const old = used.get(outputs[0].key)!;
           edges = withEdge(edges, afterId, outputs[0].key, id);
           const ownOutput = kindDefinition(kind).outputs(node.data.config)[0];
           if (ownOutput) edges = withEdge(edges, id, ownOutput.key, old.target);
+          // Make room: what came after moves down by one step.
+          const below = downstream(old.target, state.edges);
+          others = others.map((n) =>
+            below.has(n.id) && n.position.y > after.position.y ? { ...n, position: { x: n.position.x, y: n.position.y + NODE_HEIGHT + 80 } } : n,
+          );
         }
-        commit({ nodes: [...state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node], edges });
+        commit({ nodes: [...others, node], edges });
         return id;
       },
 

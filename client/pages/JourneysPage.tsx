@@ -129,7 +129,7 @@ export function JourneysPage() {
 
   const matrix = useQuery(trpc.lifecycle.matrix.queryOptions());
   const journeys = useQuery(trpc.journeys.list.queryOptions({ moment, personaKey: personaFilter(persona), status }));
-  const { importJourney, importing } = useImportJourney();
+  const { importJourney, importing, failure, dismissFailure } = useImportJourney();
   const [creating, setCreating] = useState(false);
 
   const setFilter = (key: string, value: string | null) => {
@@ -257,6 +257,19 @@ export function JourneysPage() {
           </Table.ScrollContainer>
         </Paper>
       )}
+      <Modal opened={failure !== null} onClose={dismissFailure} title={`Could not import ${failure?.fileName ?? ''}`} size="lg">
+        <Stack gap="md">
+          <Text size="sm" style={{ whiteSpace: 'pre-line' }}>
+            {failure?.message}
+          </Text>
+          <Text size="sm" c="dimmed">
+            Nothing was imported. Fix the file, or export the journey again from Kairos, and import it once more.
+          </Text>
+          <Group justify="flex-end">
+            <Button onClick={dismissFailure}>Close</Button>
+          </Group>
+        </Stack>
+      </Modal>
       {creating && matrix.data && (
         <NewJourneyDialog opened onClose={() => setCreating(false)} moments={matrix.data.moments} personas={matrix.data.personas} />
       )}

@@ -47,7 +47,7 @@ async function dragBetween(page: Page, a: Locator, b: Locator): Promise<void> {
 }
 
 async function waitSaved(page: Page): Promise<void> {
-  await page.getByText('Draft saved').waitFor();
+  await page.getByText('Saved', { exact: true }).waitFor();
 }
 
 test('from the matrix to a published opt-in journey, reloaded, exported and imported again', async () => {

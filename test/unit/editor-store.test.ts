@@ -47,6 +47,29 @@ describe('editor store', () => {
     expect(edgeList(store)).toContain('welcome.next→pause');
   });
 
+  test('a step inserted on a taken output pushes what follows down; one added beside a node does not cover it', () => {
+    const store = openJourney();
+    const y = (id: string) => store.getState().nodes.find((n) => n.id === id)!.position.y;
+    const before = { pause: y('pause'), clicked: y('clicked'), engaged: y('engaged') };
+    const inserted = store.getState().addNodeAfter('email', 'welcome');
+    expect(y(inserted)).toBeGreaterThan(y('welcome'));
+    expect(y('pause')).toBeGreaterThan(before.pause);
+    expect(y('pause') - y(inserted)).toBeGreaterThanOrEqual(96);
+    expect(y('clicked') - before.clicked).toBe(y('pause') - before.pause);
+    // The trigger and the welcome email, above the insertion, stay put.
+    expect(y('start')).toBe(0);
+    expect(y('welcome')).toBe(150);
+
+    store.getState().removeEdge('engaged:next');
+    const at = store.getState().nodes.find((n) => n.id === 'engaged')!.position;
+    // Put a node where the new one would go, then add after "engaged": the new step moves aside.
+    store.getState().addNode('exit', { x: at.x, y: at.y + 96 + 80 });
+    const added = store.getState().addNodeAfter('wait', 'engaged');
+    const p = store.getState().nodes.find((n) => n.id === added)!.position;
+    expect(p.y).toBe(at.y + 96 + 80);
+    expect(p.x).toBeGreaterThan(at.x + 248);
+  });
+
   test('connecting an output that already has an edge replaces that edge; undo brings the old one back', () => {
     const store = openJourney();
     store.getState().onConnect({ source: 'start', sourceHandle: 'next', target: 'pause' });
