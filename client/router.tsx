@@ -8,7 +8,9 @@ import { PersonasPage } from './pages/PersonasPage.tsx';
 import { JourneyEditorPage } from './pages/JourneyEditorPage.tsx';
 import { JourneysPage } from './pages/JourneysPage.tsx';
 import { NewJourneyPage } from './pages/NewJourneyPage.tsx';
-import { ContactsPage, ExperimentsPage, InboxPage, TemplatesPage } from './pages/PlannedPages.tsx';
+import { ContactsPage, ExperimentsPage } from './pages/PlannedPages.tsx';
+import { InboxPage } from './pages/InboxPage.tsx';
+import { TemplatesPage } from './pages/TemplatesPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SetupPage } from './pages/SetupPage.tsx';
 import { SignInPage } from './pages/SignInPage.tsx';
@@ -27,6 +29,9 @@ export const router = createBrowserRouter([
           { path: 'journeys/new', element: <NewJourneyPage /> },
           { path: 'journeys/:id', element: <JourneyEditorPage /> },
           { path: 'templates', element: <TemplatesPage /> },
+          // The template editor brings CodeMirror: loaded when first opened, not with every page.
+          { path: 'templates/:id', lazy: () => import('./pages/TemplateEditorPage.tsx').then((m) => ({ Component: m.TemplateEditorPage })) },
+          { path: 'templates/partials/:key', lazy: () => import('./pages/TemplateEditorPage.tsx').then((m) => ({ Component: m.PartialEditorPage })) },
           { path: 'contacts', element: <ContactsPage /> },
           { path: 'personas', element: <PersonasPage /> },
           { path: 'experiments', element: <ExperimentsPage /> },

@@ -6,6 +6,7 @@ import { useTRPC } from '../api/trpc.ts';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { PlannedFeature } from '../ui/PlannedFeature.tsx';
 import { LoadingState } from '../ui/QueryState.tsx';
+import { SendingPanel } from './settings/SendingPanel.tsx';
 import { UsersPanel } from './settings/UsersPanel.tsx';
 
 export function SettingsPage() {
@@ -41,9 +42,8 @@ export function SettingsPage() {
           </PlannedFeature>
         </Tabs.Panel>
         <Tabs.Panel value="sending">
-          <PlannedFeature icon={IconMailCog} title="Sending settings are coming" planned={['Sender identities', 'Quiet hours and frequency cap']}>
-            This part of Kairos is not available in this version yet.
-          </PlannedFeature>
+          {me.isPending && <LoadingState label="Loading" />}
+          {me.data && <SendingPanel isAdmin={me.data.role === 'admin'} />}
         </Tabs.Panel>
       </Tabs>
     </>
