@@ -63,7 +63,7 @@ export function ValidationList({ issues: shown, onPicked }: { issues?: Validatio
   const titles = useNodeTitles(ids);
 
   return (
-    <Stack gap={0} h="100%" component="section" aria-label="Problems">
+    <Stack gap={0} mah="100%" mih={0} style={{ flex: 1 }} component="section" aria-label="Problems">
       <Group justify="space-between" px="sm" py="xs" className={classes.sectionHeader}>
         <Text size="sm" fw={600}>
           Problems
