@@ -63,7 +63,8 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   await page.getByRole('button', { name: 'Create account and sign in' }).click();
   await page.getByRole('heading', { name: 'Lifecycle', level: 1 }).waitFor();
 
-  // From the matrix: the opt-in journey of the bargain hunters opens in the editor with its starter graph.
+  // From the matrix: the opt-in journey of the bargain hunters opens in the editor with its starter graph,
+  // whose emails use the starter templates, so it has nothing to fix.
   await page.getByRole('link', { name: 'Create journey: Opt-in, Bargain hunter' }).click();
   await page.waitForURL(/\/journeys\/[0-9a-f-]{36}$/);
   const journeyUrl = page.url();
@@ -72,9 +73,8 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   expect((await canvasGraph(page)).nodes).toEqual(
     ['clicked_welcome', 'exit', 'second_welcome', 'set_engaged', 'set_subscriber', 'trigger', 'wait_2d', 'welcome'].sort(),
   );
-  // No templates exist until the email issue adds them, so both starter emails are flagged on the canvas and in the list.
-  await problems(page).getByRole('button', { name: /Welcome: The template "welcome" does not exist/ }).waitFor();
-  await expect(node(page, 'welcome').getAttribute('data-invalid')).resolves.toBe('true');
+  await problems(page).getByText('No problems: this journey can be published.').waitFor();
+  await expect(node(page, 'second_welcome').innerText()).resolves.toContain('Second welcome');
   await screenshot(page, 'editor-01-starter');
 
   // Drag a wait from the palette onto the canvas: it is added, selected, and flagged as not connected yet.
@@ -84,58 +84,56 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   const newWait = page.locator('.react-flow__node-wait:not([data-id="wait_2d"])');
   await newWait.waitFor();
   const waitId = (await newWait.getAttribute('data-id'))!;
-  await page.getByRole('region', { name: 'Step settings' }).getByRole('heading', { name: 'Wait' }).waitFor();
+  const settings = page.getByRole('region', { name: 'Step settings' });
+  await settings.getByRole('heading', { name: 'Wait' }).waitFor();
   await problems(page).getByRole('button', { name: /No path from the trigger reaches wait/ }).waitFor();
 
-  // Connect it: "not clicked" now waits, then exits. The "no" output had an edge: the new one replaces it.
+  // Connect it: contacts who did not click wait before the second welcome. The "no" output had an edge:
+  // the new one replaces it.
   await connect(page, 'clicked_welcome', 'no', waitId);
-  await connect(page, waitId, 'next', 'exit');
+  await connect(page, waitId, 'next', 'second_welcome');
   let graph = await canvasGraph(page);
   expect(graph.edges).toContain(`clicked_welcome → ${waitId}`);
-  expect(graph.edges).toContain(`${waitId} → exit`);
+  expect(graph.edges).toContain(`${waitId} → second_welcome`);
   expect(graph.edges).not.toContain('clicked_welcome → second_welcome');
-  await problems(page).getByRole('button', { name: /Second welcome: No path from the trigger reaches "Second welcome"/ }).waitFor();
-  await expect(problems(page).getByRole('button', { name: /No path from the trigger reaches wait/ }).count()).resolves.toBe(0);
+  await problems(page).getByText('No problems: this journey can be published.').waitFor();
   await screenshot(page, 'editor-02-wait-connected');
 
-  // The email without a template: a click on its problem selects it and opens it in the side panel.
-  await problems(page).getByRole('button', { name: /Welcome: The template "welcome" does not exist/ }).click();
-  const settings = page.getByRole('region', { name: 'Step settings' });
+  // Click to add an email after the selected step: it goes between "set phase engaged" and the exit,
+  // and has no template yet, which the canvas and the problem list say.
+  await node(page, 'set_engaged').click();
+  await page.getByRole('button', { name: 'Add Email', exact: true }).click();
+  const newEmail = page.locator('.react-flow__node-email:not([data-id="welcome"]):not([data-id="second_welcome"])');
+  await newEmail.waitFor();
+  const emailId = (await newEmail.getAttribute('data-id'))!;
+  graph = await canvasGraph(page);
+  expect(graph.edges).toEqual(expect.arrayContaining([`set_engaged → ${emailId}`, `${emailId} → exit`]));
+  const noTemplate = problems(page).getByRole('button', { name: 'Email: Choose an email template.' });
+  await noTemplate.waitFor();
+  await expect(node(page, emailId).getAttribute('data-invalid')).resolves.toBe('true');
+  await expect(node(page, emailId).innerText()).resolves.toContain('Needs setup');
+
+  // A click on the problem selects the email and opens it in the side panel, where the template is picked.
+  await pane.click({ position: { x: 40, y: 40 } });
+  await noTemplate.click();
   await settings.getByRole('heading', { name: 'Email' }).waitFor();
-  await expect(settings.getByRole('textbox', { name: 'Name on the canvas' }).inputValue()).resolves.toBe('Welcome');
-  await settings.getByText('The template "welcome" does not exist; choose another template.').first().waitFor();
-  await expect(node(page, 'welcome').getAttribute('data-selected')).resolves.toBe('true');
+  await expect(node(page, emailId).getAttribute('data-selected')).resolves.toBe('true');
+  await settings.getByText('Choose an email template.').waitFor();
   await screenshot(page, 'editor-03-email-problem');
-
-  // journeys.references has no templates until the email issue lands, so no template can be picked here.
-  // Instead the emails go (Delete on the canvas, and the panel's button), the gap is reconnected, and the
-  // problem the deletion leaves — the condition still checks the deleted email — is fixed in the side panel.
-  await node(page, 'welcome').click();
-  await page.keyboard.press('Delete');
-  await expect(node(page, 'welcome').count()).resolves.toBe(0);
-  await connect(page, 'set_subscriber', 'next', 'wait_2d');
-  await problems(page).getByRole('button', { name: /Second welcome: No path from the trigger/ }).click();
-  await settings.getByRole('heading', { name: 'Email' }).waitFor();
-  await settings.getByRole('button', { name: 'Delete step' }).click();
-  await expect(node(page, 'second_welcome').count()).resolves.toBe(0);
-
-  const staleRule = problems(page).getByRole('button', { name: /Rule 1 checks email node "welcome", which is not an email of this journey/ });
-  await staleRule.click();
-  await settings.getByRole('heading', { name: 'Condition' }).waitFor();
-  const emailSelect = settings.getByLabel('Email', { exact: true });
-  await emailSelect.click();
-  await page.getByRole('option', { name: 'Any email of this journey' }).click();
+  await settings.getByLabel('Template', { exact: true }).click();
+  await page.getByRole('option', { name: 'First communication: our best side' }).click();
   await problems(page).getByText('No problems: this journey can be published.').waitFor();
+  await expect(node(page, emailId).innerText()).resolves.toContain('First communication: our best side');
   await screenshot(page, 'editor-04-fixed');
 
   // Undo brings the problem back, redo fixes it again: with the toolbar, then with the keyboard on the canvas.
   await page.getByRole('button', { name: 'Undo' }).click();
-  await staleRule.waitFor();
+  await noTemplate.waitFor();
   await page.getByRole('button', { name: 'Redo' }).click();
   await problems(page).getByText('No problems: this journey can be published.').waitFor();
   await pane.click({ position: { x: 40, y: 40 } });
   await page.keyboard.press('Control+z');
-  await staleRule.waitFor();
+  await noTemplate.waitFor();
   await page.keyboard.press('Control+Shift+z');
   await problems(page).getByText('No problems: this journey can be published.').waitFor();
 
@@ -146,13 +144,16 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   await page.getByText('Live', { exact: true }).first().waitFor();
   await page.getByText('v1', { exact: true }).waitFor();
   graph = await canvasGraph(page);
-  expect(graph.nodes).toEqual(['clicked_welcome', 'exit', 'set_engaged', 'set_subscriber', 'trigger', 'wait_2d', waitId].sort());
+  expect(graph.nodes).toEqual(
+    ['clicked_welcome', 'exit', 'second_welcome', 'set_engaged', 'set_subscriber', 'trigger', 'wait_2d', 'welcome', waitId, emailId].sort(),
+  );
   await screenshot(page, 'editor-05-published');
 
   // Reload: the same graph, live at version 1, with version 1 in the history.
   await page.reload();
   await node(page, 'clicked_welcome').waitFor();
   expect(await canvasGraph(page)).toEqual(graph);
+  await expect(node(page, emailId).innerText()).resolves.toContain('First communication: our best side');
   await page.getByText('v1', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Publish changes' }).waitFor();
   await page.getByRole('button', { name: 'History' }).click();
