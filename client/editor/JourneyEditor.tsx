@@ -1,7 +1,7 @@
 // The journey editor: one store per open journey, the canvas between palette and panels, and the journey's actions.
 import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconArchive } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArchive, IconLock } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { TRPCClientError } from '@trpc/client';
 import { ReactFlowProvider } from '@xyflow/react';
@@ -46,6 +46,8 @@ interface EditorProps {
   journey: JourneyDetail;
   references: JourneyReferences;
   momentLabel: string;
+  /** False for a manager: they may pause and resume a journey, not edit it. */
+  canEdit: boolean;
   /** Loads the newest draft from the server and opens it afresh (after a stale save). */
   onReload: () => void;
 }
@@ -95,10 +97,14 @@ function DuplicateDialog({ opened, journey, references, onClose }: { opened: boo
   );
 }
 
-function EditorLayout({ journey, references, momentLabel, onReload, store }: EditorProps & { store: EditorStore }) {
+function isReadOnly(journey: JourneyDetail, canEdit: boolean): boolean {
+  return journey.status === 'archived' || !canEdit;
+}
+
+function EditorLayout({ journey, references, momentLabel, canEdit, onReload, store }: EditorProps & { store: EditorStore }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const readOnly = journey.status === 'archived';
+  const readOnly = isReadOnly(journey, canEdit);
   const autosave = useDraftAutosave(journey.id, journey.revision, store, !readOnly);
   useEditorShortcuts(store, !readOnly);
   const exportJourney = useExportJourney();
@@ -230,7 +236,12 @@ function EditorLayout({ journey, references, momentLabel, onReload, store }: Edi
           </Group>
         </Alert>
       )}
-      {readOnly && (
+      {readOnly && journey.status !== 'archived' && (
+        <Alert color="gray" variant="light" radius={0} icon={<IconLock />}>
+          You can look at this journey and pause or resume it; changing it needs the marketer role.
+        </Alert>
+      )}
+      {journey.status === 'archived' && (
         <Alert color="gray" variant="light" radius={0} icon={<IconArchive />}>
           This journey is archived and can no longer change. Duplicate it to work on a copy.
         </Alert>
@@ -305,7 +316,7 @@ export function JourneyEditor(props: EditorProps) {
   const [store] = useState(() => createEditorStore(toFlow(props.journey.graph, props.journey.layout), { refs: toReferenceContext(props.references) }));
   const references = useMemo(() => props.references, [props.references]);
   return (
-    <EditorProvider store={store} references={references} readOnly={props.journey.status === 'archived'}>
+    <EditorProvider store={store} references={references} readOnly={isReadOnly(props.journey, props.canEdit)}>
       <ReactFlowProvider>
         <EditorLayout {...props} store={store} />
       </ReactFlowProvider>

@@ -18,6 +18,7 @@ export function JourneyEditorPage() {
   const journey = useQuery({ ...trpc.journeys.get.queryOptions({ id }), refetchOnWindowFocus: false });
   const references = useQuery(trpc.journeys.references.queryOptions());
   const matrix = useQuery(trpc.lifecycle.matrix.queryOptions());
+  const me = useQuery(trpc.users.me.queryOptions());
   const [opened, setOpened] = useState(0);
 
   if (journey.isPending || references.isPending) {
@@ -57,6 +58,7 @@ export function JourneyEditorPage() {
       journey={journey.data}
       references={references.data}
       momentLabel={momentLabel}
+      canEdit={me.data?.role !== 'manager'}
       onReload={() => void reload()}
     />
   );
