@@ -15,7 +15,7 @@ const CHOICES: { value: MigrationChoice; label: string; description: string }[] 
   {
     value: 'same_node',
     label: 'Move to the same step of the new version',
-    description: 'Each contact continues at the step with the same id in the new version.',
+    description: 'Each contact continues at the step with the same id in the new version; one whose step is gone or became another kind of step leaves the journey.',
   },
   { value: 'exit', label: 'Leave the journey', description: 'Contacts already inside leave now; new contacts get the new version.' },
 ];
