@@ -18,6 +18,17 @@ const previewInput = z.object({
   content: templateContentSchema,
   layout: z.string().min(1).nullable(),
   contactId: z.string().min(1).nullable().optional(),
+  /** A described contact (the journey simulator's) instead of a stored one. */
+  contact: z
+    .object({
+      email: z.string().max(320),
+      traits: z.record(z.string(), z.unknown()).default({}),
+      phase: z.string().nullable().optional(),
+      personaKey: z.string().nullable().optional(),
+      timezone: z.string().nullable().optional(),
+    })
+    .nullable()
+    .optional(),
   event: previewEventSchema.default({}),
   partialOverride: z.object({ key: z.string().min(1), source: z.string().max(200_000) }).nullable().optional(),
   senderId: z.string().min(1).nullable().optional(),

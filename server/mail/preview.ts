@@ -20,6 +20,8 @@ export interface PreviewInput {
   layout: string | null;
   /** A contact whose data fills the template; the sample contact when absent. */
   contactId?: string | null;
+  /** A contact described rather than stored (the journey simulator's); takes the place of contactId. */
+  contact?: ContactData | null;
   /** Properties of the entering event, as the template's preview data says. */
   event?: Record<string, unknown>;
   /** Unsaved source of a layout or partial, to preview its effect before saving. */
@@ -60,7 +62,7 @@ export async function previewTemplate(db: Db, input: PreviewInput, linkBase = ''
   const sender = resolveSender(db, input.senderId);
   try {
     const rendered = renderCompiled(result.compiled, {
-      contact: previewContact(db, input.contactId),
+      contact: input.contact ?? previewContact(db, input.contactId),
       event: input.event ?? {},
       brand: settings.brand,
       sender: { name: sender?.fromName ?? settings.brand.name, email: sender?.fromEmail ?? 'hello@example.com' },

@@ -1,9 +1,10 @@
 // How a journey's figures are drawn: edge thickness by traffic, compact counts, conversion rates. Pure.
 
-export const EDGE_WIDTH = { idle: 1.75, min: 2.25, max: 7 } as const;
+/** Widths of the traffic band drawn under an edge's line (the line itself keeps its width, and so its arrowhead). */
+export const EDGE_WIDTH = { idle: 0, min: 4, max: 14 } as const;
 
 /**
- * The stroke width of an edge that `count` contacts took, when the busiest edge of the journey took `max`.
+ * The width of the band under an edge that `count` contacts took, when the busiest edge of the journey took `max`.
  * Square root, so a branch with a quarter of the traffic still reads as half as thick, not as a hairline.
  */
 export function trafficWidth(count: number, max: number): number {

@@ -6,10 +6,10 @@ import type { JourneyGraph } from '../../../shared/journey/graph.ts';
 import { eventNameSchema } from '../../../shared/journey/common.ts';
 
 export const SUBSCRIPTIONS = [
-  { value: 'subscribed', label: 'Subscribed (confirmed opt-in)' },
-  { value: 'pending', label: 'Pending (not confirmed yet)' },
+  { value: 'subscribed', label: 'Subscribed' },
+  { value: 'pending', label: 'Pending' },
   { value: 'unsubscribed', label: 'Unsubscribed' },
-  { value: 'none', label: 'No consent given' },
+  { value: 'none', label: 'Never subscribed' },
 ] as const;
 export type Subscription = (typeof SUBSCRIPTIONS)[number]['value'];
 

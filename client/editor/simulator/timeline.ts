@@ -148,7 +148,7 @@ export function buildTimeline(run: SimulationRun, graphNodes: readonly GraphNode
     } else if (o === 'no wait needed') {
       stepItems.push({ ...base, type: 'step', text: 'No wait needed: the time had already come.' });
     } else if (o === 'completed') {
-      stepItems.push({ ...base, type: 'step', text: 'Exit' });
+      stepItems.push({ ...base, type: 'step', text: 'Leaves the journey: done.' });
     } else if (kind === 'trigger') {
       stepItems.push({ ...base, type: 'entered' });
     } else if (kind === 'email') {
