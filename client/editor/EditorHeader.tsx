@@ -21,7 +21,9 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { JourneyStatusBadge } from '../ui/JourneyStatusBadge.tsx';
 import { useEditor, useEditorReadOnly, useEditorStoreApi } from './EditorContext.tsx';
+import { FiguresSummary } from './figures/FiguresSummary.tsx';
 import classes from './layout.module.css';
+import { SimulateButton } from './simulator/Simulator.tsx';
 import type { SaveStatus } from './useDraftAutosave.ts';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -189,11 +191,13 @@ export function EditorHeader(props: HeaderProps) {
             </Text>
           )}
           {!readOnly && <SaveIndicator status={props.saveStatus} onRetry={props.onRetrySave} />}
+        <FiguresSummary />
         </Group>
       </Group>
       <Group gap="xs" wrap="nowrap" className={classes.keep}>
         {!readOnly && <EditButtons />}
         <Divider orientation="vertical" />
+        <SimulateButton />
         <Button variant="default" size="xs" leftSection={<IconHistory size={16} />} onClick={props.onHistory}>
           History
         </Button>

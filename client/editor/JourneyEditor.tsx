@@ -15,11 +15,13 @@ import { Canvas } from './Canvas.tsx';
 import { toFlow } from './convert.ts';
 import { EditorHeader } from './EditorHeader.tsx';
 import { EditorProvider } from './EditorContext.tsx';
+import { FiguresProvider } from './figures/FiguresContext.tsx';
 import { useExportJourney } from './importExport.ts';
 import classes from './layout.module.css';
 import { Palette } from './Palette.tsx';
 import { MigrationDialog, PublishRefusedDialog, type MigrationChoice } from './PublishDialogs.tsx';
 import { SidePanel } from './SidePanel.tsx';
+import { Simulator } from './simulator/Simulator.tsx';
 import { createEditorStore, type EditorStore } from './store.ts';
 import { UnsavedChangesGuard } from './UnsavedChangesGuard.tsx';
 import { useDraftAutosave } from './useDraftAutosave.ts';
@@ -318,7 +320,11 @@ export function JourneyEditor(props: EditorProps) {
   return (
     <EditorProvider store={store} references={references} readOnly={isReadOnly(props.journey, props.canEdit)}>
       <ReactFlowProvider>
-        <EditorLayout {...props} store={store} />
+        <FiguresProvider journeyId={props.journey.id} status={props.journey.status}>
+          <Simulator personaKey={props.journey.personaKey}>
+            <EditorLayout {...props} store={store} />
+          </Simulator>
+        </FiguresProvider>
       </ReactFlowProvider>
     </EditorProvider>
   );

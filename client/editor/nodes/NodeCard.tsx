@@ -4,6 +4,8 @@ import { IconAlertTriangle } from '@tabler/icons-react';
 import { useMemo, type CSSProperties, type ReactNode } from 'react';
 import { kindDefinition, type NodeKind } from '../../../shared/journey/kinds.ts';
 import { useEditor } from '../EditorContext.tsx';
+import { NodeFigures } from '../figures/NodeFigures.tsx';
+import { SimulatedMarker } from '../simulator/SimulatedMarker.tsx';
 import classes from '../editor.module.css';
 import { KIND_META, nodeSummary } from '../kindMeta.ts';
 import { nodeWidth } from '../layout.ts';
@@ -50,6 +52,7 @@ export function NodeCard({ id, kind, data, selected, summary, children }: NodeCa
       data-invalid={issueCount > 0 || undefined}
       data-testid={`node-${id}`}
     >
+      <SimulatedMarker id={id} />
       {kind !== 'trigger' && <Handle type="target" position={Position.Top} className={classes.targetHandle} />}
       <div className={classes.header}>
         <span className={classes.icon} aria-hidden>
@@ -67,6 +70,7 @@ export function NodeCard({ id, kind, data, selected, summary, children }: NodeCa
       </div>
       <div className={classes.summary}>{text ?? <span className={classes.needsSetup}>Needs setup</span>}</div>
       {children && <div className={classes.extra}>{children}</div>}
+      <NodeFigures id={id} />
       {labelled ? (
         <div className={classes.outputs}>
           {outputs.map((o) => (
