@@ -230,4 +230,24 @@ test('simulate a contact through the opt-in journey and see the path; on a live 
 
   await expect(page.getByTestId('journey-figures').getAttribute('aria-label')).resolves.toBe('Journey figures: 5 enrolled, 0 converted (0%)');
   await screenshot(page, 'figures-01-live');
+
+  // A stored contact, picked by search: the simulator runs the draft with its own data, and its email renders for it.
+  await page.getByRole('button', { name: 'Simulate' }).click();
+  await drawer.getByText('Pick a contact').click();
+  await drawer.getByRole('combobox', { name: 'Contact', exact: true }).fill('eve');
+  await page.getByRole('option', { name: 'eve@example.com' }).click();
+  await drawer.getByRole('region', { name: 'Picked contact' }).getByText('subscribed', { exact: true }).waitFor();
+  await drawer.getByText('In UTC time').waitFor();
+  await drawer.getByRole('button', { name: 'Run simulation' }).click();
+  const picked = drawer.getByRole('list', { name: 'Simulated path' }).getByRole('listitem');
+  await picked.first().waitFor();
+  expect((await picked.allInnerTexts()).map((t) => t.split('\n')[0])).toContain('Second welcome');
+  await picked.filter({ hasText: 'Template Welcome' }).getByRole('button', { name: 'Show email' }).click();
+  await drawer.locator('iframe[title="Welcome: rendered email"]').contentFrame().getByText('Hi eve, good to have you with us').waitFor();
+  await screenshot(page, 'simulator-04-picked');
+
+  // Escape closes the simulator, from the keyboard.
+  await drawer.getByRole('button', { name: 'Run simulation' }).focus();
+  await page.keyboard.press('Escape');
+  await drawer.waitFor({ state: 'hidden' });
 });

@@ -26,7 +26,7 @@ function PickedContact({ id }: { id: string }) {
   }
   const { contact, persona } = picked.data;
   return (
-    <Paper withBorder p="xs" radius="md" bg="gray.0" aria-label="Picked contact">
+    <Paper withBorder p="xs" radius="md" bg="gray.0" component="section" aria-label="Picked contact">
       <Stack gap={4}>
         <Text size="sm" fw={600} truncate>
           {contact.name ? `${contact.name} · ${contact.email}` : contact.email}
