@@ -5,10 +5,12 @@ import { RequireSession } from './ui/RequireSession.tsx';
 import { LifecyclePage } from './pages/LifecyclePage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { PersonasPage } from './pages/PersonasPage.tsx';
+import { ContactDetailPage } from './pages/ContactDetailPage.tsx';
+import { ContactsPage } from './pages/ContactsPage.tsx';
 import { JourneyEditorPage } from './pages/JourneyEditorPage.tsx';
 import { JourneysPage } from './pages/JourneysPage.tsx';
 import { NewJourneyPage } from './pages/NewJourneyPage.tsx';
-import { ContactsPage, ExperimentsPage } from './pages/PlannedPages.tsx';
+import { ExperimentsPage } from './pages/PlannedPages.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
 import { TemplatesPage } from './pages/TemplatesPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -33,6 +35,7 @@ export const router = createBrowserRouter([
           { path: 'templates/:id', lazy: () => import('./pages/TemplateEditorPage.tsx').then((m) => ({ Component: m.TemplateEditorPage })) },
           { path: 'templates/partials/:key', lazy: () => import('./pages/TemplateEditorPage.tsx').then((m) => ({ Component: m.PartialEditorPage })) },
           { path: 'contacts', element: <ContactsPage /> },
+          { path: 'contacts/:id', element: <ContactDetailPage /> },
           { path: 'personas', element: <PersonasPage /> },
           { path: 'experiments', element: <ExperimentsPage /> },
           { path: 'inbox', element: <InboxPage /> },

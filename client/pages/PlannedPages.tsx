@@ -1,5 +1,5 @@
 // Sections whose features arrive in later releases: each says so plainly and shows what is coming.
-import { IconFlask, IconInbox, IconMail, IconUsers } from '@tabler/icons-react';
+import { IconFlask, IconInbox, IconMail } from '@tabler/icons-react';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { PlannedFeature } from '../ui/PlannedFeature.tsx';
 
@@ -15,21 +15,6 @@ export function TemplatesPage() {
         planned={['Starter templates for the five moments', 'Live preview at desktop and mobile width', 'Test sends']}
       >
         {NOT_YET}
-      </PlannedFeature>
-    </>
-  );
-}
-
-export function ContactsPage() {
-  return (
-    <>
-      <PageHeader title="Contacts" description="The people your journeys reach, with their persona, phase and consent." />
-      <PlannedFeature
-        icon={IconUsers}
-        title="Contacts are coming"
-        planned={['Search and filters by persona, phase and subscription', 'CSV import', 'A timeline per contact']}
-      >
-        {NOT_YET} No contacts exist until you import them or your shop sends events.
       </PlannedFeature>
     </>
   );

@@ -1,4 +1,5 @@
 // Write keys for the event API: shown once when made, stored as a SHA-256 hash, revocable.
+import type Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
@@ -46,11 +47,17 @@ const USE_RECORD_INTERVAL_MS = 60_000;
 
 /** Checks write keys on every event call with one indexed lookup; "last used" is written at most once a minute per key. */
 export function writeKeyVerifier(db: Db, clock: Clock) {
-  const find = db.$client.prepare<[string], { id: string }>('SELECT id FROM api_keys WHERE hash = ? AND revoked_at IS NULL');
-  const touch = db.$client.prepare<[number, string]>('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
+  // Prepared on first use, so an app built over a database not yet migrated still answers /healthz with 503.
+  let statements: { find: Database.Statement<[string], { id: string }>; touch: Database.Statement<[number, string]> } | null = null;
+  const prepared = () =>
+    (statements ??= {
+      find: db.$client.prepare<[string], { id: string }>('SELECT id FROM api_keys WHERE hash = ? AND revoked_at IS NULL'),
+      touch: db.$client.prepare<[number, string]>('UPDATE api_keys SET last_used_at = ? WHERE id = ?'),
+    });
   const lastRecorded = new Map<string, number>();
   return (key: string): string | null => {
     if (!key.startsWith(KEY_PREFIX) || key.length > 100) return null;
+    const { find, touch } = prepared();
     const found = find.get(hashKey(key));
     if (!found) return null;
     const now = clock.now().getTime();

@@ -103,7 +103,6 @@ export function contactDetail(db: Db, id: string) {
     persona,
     phaseHistory: db.select().from(phaseHistory).where(eq(phaseHistory.contactId, id)).orderBy(desc(phaseHistory.at), desc(phaseHistory.id)).all(),
     anonymousIds: db.select({ id: contactAliases.anonymousId }).from(contactAliases).where(eq(contactAliases.contactId, id)).limit(20).all().map((a) => a.id),
-    timeline: contactTimeline(db, id),
   };
 }
 

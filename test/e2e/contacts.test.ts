@@ -1,0 +1,146 @@
+// Contacts end to end in Chromium: a write key from Settings feeds the event API, a CSV is imported through the UI
+// (with a refused row), the list is filtered and searched, a contact's timeline is read, and persona rules are edited
+// with their live count.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { launchBrowser, screenshot, startServer, type RunningServer } from './harness.ts';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function createOwner(page: Page) {
+  await page.goto(server.url);
+  await page.waitForURL('**/setup');
+  await page.getByLabel('Your name').fill('Ana Owner');
+  await page.getByRole('textbox', { name: 'Email' }).fill('ana@example.com');
+  await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account and sign in' }).click();
+  await page.getByRole('heading', { name: 'Lifecycle', level: 1 }).waitFor();
+}
+
+async function sendEvents(writeKey: string) {
+  const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
+  const batch = [
+    { type: 'identify', userId: 'shop-1', traits: { email: 'lea@example.com', firstName: 'Léa', lastName: 'Moreau', plan: 'b2b' }, timestamp: '2025-05-01T09:00:00Z' },
+    { type: 'page', userId: 'shop-1', name: 'Pricing', timestamp: '2025-05-01T09:01:00Z' },
+    { type: 'track', userId: 'shop-1', event: 'order_completed', properties: { order_id: 'A-1001', total: 129 }, timestamp: '2025-05-02T10:00:00Z' },
+    { type: 'track', userId: 'shop-1', event: 'order_completed', properties: { order_id: 'A-1002', total: 49 }, timestamp: '2025-05-20T10:00:00Z' },
+    { type: 'identify', userId: 'shop-1', traits: { consent: 'subscribed' }, timestamp: '2025-05-20T10:05:00Z' },
+  ];
+  const res = await fetch(`${server.url}/v1/batch`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+  expect(res.status).toBe(200);
+}
+
+test('write key, CSV import, filters, a contact’s timeline and persona rules', async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  await createOwner(page);
+
+  // An empty workspace says how contacts arrive.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
+  await page.getByRole('heading', { name: 'No contacts yet' }).waitFor();
+  await screenshot(page, 'contacts-01-empty');
+
+  // Settings → API keys: make a key; it is shown once.
+  await page.getByRole('link', { name: 'Get an API key' }).click();
+  await page.getByRole('button', { name: 'Make key' }).click();
+  await page.getByLabel('Name').fill('Shop backend');
+  await page.getByRole('dialog').getByRole('button', { name: 'Make key' }).click();
+  const key = (await page.getByLabel('Write key', { exact: true }).innerText()).trim();
+  expect(key).toMatch(/^kw_/);
+  await screenshot(page, 'contacts-02-new-key');
+  await page.getByRole('button', { name: 'I have copied it' }).click();
+  await page.getByRole('table', { name: 'API keys' }).getByText('Shop backend').waitFor();
+  await sendEvents(key);
+
+  // Import a CSV with one bad row, valid rows only.
+  const dir = mkdtempSync(path.join(tmpdir(), 'kairos-e2e-csv-'));
+  const file = path.join(dir, 'newsletter.csv');
+  const rows = ['Email,First name,Last name,Plan,Newsletter'];
+  for (let i = 1; i <= 60; i++) rows.push(`reader${i}@example.com,Reader,Number ${i},${i % 2 ? 'b2c' : 'b2b'},${i % 3 ? 'yes' : ''}`);
+  rows.push('not-an-email,Bad,Row,b2c,yes');
+  writeFileSync(file, `${rows.join('\n')}\n`);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
+  await page.getByRole('table', { name: 'Contacts' }).getByText('Léa Moreau').waitFor();
+  await page.getByRole('button', { name: 'Import CSV' }).click();
+  await page.getByRole('dialog').locator('input[type="file"]').setInputFiles(file);
+  await page.getByRole('button', { name: 'Upload and map columns' }).click();
+  await page.getByRole('table', { name: 'Column mapping' }).waitFor();
+  await expect(page.getByRole('combobox', { name: 'Import column Newsletter as' }).inputValue()).resolves.toBe('Consent (yes / no)');
+  await page.getByLabel('Import the valid rows and list the others').check();
+  await screenshot(page, 'contacts-03-mapping');
+  await page.getByRole('button', { name: 'Import contacts' }).click();
+  await page.getByText('Import finished').waitFor();
+  await page.getByText('Imported 60 contacts: 60 new, 0 updated; 1 rows skipped.').waitFor();
+  const problems = page.getByRole('table', { name: 'Rows with problems' });
+  await expect(problems.getByRole('row').nth(1).innerText()).resolves.toMatch(/62\s+Email\s+"not-an-email" is not an email address/);
+  await screenshot(page, 'contacts-04-import-result');
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  // 61 contacts, 50 to a page.
+  await page.getByText('1–50 of 61 contacts').waitFor();
+  await screenshot(page, 'contacts-05-list');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('51–61 of 61 contacts').waitFor();
+
+  // Filters: subscribed readers are the 40 with "yes", plus Léa.
+  await page.getByRole('combobox', { name: 'Subscription' }).click();
+  await page.getByRole('option', { name: 'Subscribed', exact: true }).click();
+  await page.getByText('1–41 of 41 contacts').waitFor();
+  await page.getByRole('combobox', { name: 'Phase' }).click();
+  await page.getByRole('option', { name: 'Loyal', exact: true }).click();
+  await page.getByText('1–1 of 1 contact').waitFor();
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await page.getByRole('textbox', { name: 'Search' }).fill('moreau');
+  await page.getByText('1–1 of 1 contact').waitFor();
+  await page.getByRole('textbox', { name: 'Search' }).fill('number 7');
+  await page.getByText('1–1 of 1 contact').waitFor();
+  await page.getByRole('textbox', { name: 'Search' }).fill('lea@');
+  await page.getByText('1–1 of 1 contact').waitFor();
+  await screenshot(page, 'contacts-06-search');
+
+  // The contact: profile, traits, phase history, timeline.
+  await page.getByRole('link', { name: 'Léa Moreau' }).click();
+  await page.getByRole('heading', { name: 'Léa Moreau', level: 1 }).waitFor();
+  const timeline = page.getByLabel('Events');
+  await timeline.getByText('order_completed').first().waitFor();
+  await timeline.getByText('Subscription confirmed').waitFor();
+  await timeline.getByText('Viewed page Pricing').waitFor();
+  await timeline.getByText('order_id: A-1002 · total: 49').waitFor();
+  const history = page.getByLabel('Phase history');
+  await history.getByText('Customer → Loyal').waitFor();
+  await page.getByRole('table', { name: 'Traits' }).getByText('b2b').waitFor();
+  await screenshot(page, 'contacts-07-detail');
+
+  // Persona rules with a live count, applied to the contacts on save.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByRole('button', { name: 'New persona' }).click();
+  const drawer = page.getByRole('dialog');
+  await drawer.getByRole('textbox', { name: 'Name' }).fill('B2B buyer');
+  await drawer.getByRole('textbox', { name: 'Trait' }).fill('plan');
+  await drawer.getByRole('textbox', { name: 'Value' }).fill('b2b');
+  await drawer.getByText('These rules match 31 contacts now.').waitFor();
+  await screenshot(page, 'contacts-08-persona-rules');
+  await drawer.getByRole('button', { name: 'Create persona' }).click();
+  await page.getByRole('region', { name: 'B2B buyer' }).getByText('31 contacts').waitFor();
+  await screenshot(page, 'contacts-09-personas');
+
+  // Settings → Lifecycle shows the rules.
+  await page.goto(`${server.url}/settings?tab=lifecycle`);
+  await page.getByLabel('Inactivity window (days)').waitFor();
+  await expect(page.getByLabel('Inactivity window (days)').inputValue()).resolves.toBe('90');
+  await screenshot(page, 'contacts-10-lifecycle-settings');
+}, 120_000);
