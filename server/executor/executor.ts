@@ -78,7 +78,7 @@ export function createExecutor(options: ExecutorOptions) {
   const log = options.log ?? defaultLog;
   const holder = options.holder ?? `${process.pid}-${randomUUID()}`;
   const batchSize = options.batchSize ?? 500;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? 30_000;
   const defaultTimezone = options.defaultTimezone ?? 'UTC';
   const sqlite = db.$client;
   const st: Statements = prepareStatements(sqlite);
@@ -93,14 +93,15 @@ export function createExecutor(options: ExecutorOptions) {
 
   function runBatch(report: TickReport, work: () => void): void {
     const counted = { ...report };
+    // IMMEDIATE: the write lock is taken before anything is read, so what a batch reads is what it changes.
     try {
-      sqlite.transaction(work)();
+      sqlite.transaction(work).immediate();
     } catch (error) {
       log.warn({ err: error }, 'executor batch failed; running it again one enrollment at a time');
       Object.assign(report, counted);
       isolate = true;
       try {
-        sqlite.transaction(work)();
+        sqlite.transaction(work).immediate();
       } finally {
         isolate = false;
       }
@@ -372,11 +373,14 @@ export function createExecutor(options: ExecutorOptions) {
     const byTrigger = loadRunning();
     const goalNames = goalAndExitNames(byTrigger);
     for (;;) {
-      const cursor = ((st.getCursor.get() as { value: number } | undefined)?.value) ?? 0;
-      const batch = st.eventsAfter.all(cursor, batchSize) as { id: number; contactId: string; name: string; properties: string; timestamp: number }[];
-      if (batch.length === 0) return;
-      // One transaction per batch: enrolments, advances, effects and the cursor move together or not at all.
+      let read = 0;
+      // One transaction per batch: the cursor read, enrolments, advances, effects and the cursor move
+      // together or not at all; read inside it, so a batch never starts from a cursor another process moved.
       runBatch(report, () => {
+        const cursor = ((st.getCursor.get() as { value: number } | undefined)?.value) ?? 0;
+        const batch = st.eventsAfter.all(cursor, batchSize) as { id: number; contactId: string; name: string; properties: string; timestamp: number }[];
+        read = batch.length;
+        if (batch.length === 0) return;
         for (const e of batch) {
           const event: IncomingEvent = { name: e.name, properties: parse(e.properties), timestamp: e.timestamp };
           if (goalNames.has(e.name)) applyGoalsAndExits(e.contactId, event, now, report);
@@ -385,38 +389,42 @@ export function createExecutor(options: ExecutorOptions) {
         }
         st.setCursor.run(batch[batch.length - 1]!.id);
       });
-      report.events += batch.length;
+      if (read === 0) return;
+      report.events += read;
       renewLease();
     }
   }
 
   function processDue(now: number, report: TickReport): void {
     for (;;) {
-      const rows = st.due.all(now, batchSize) as EnrollmentRow[];
-      if (rows.length === 0) return;
+      let read = 0;
       runBatch(report, () => {
+        const rows = st.due.all(now, batchSize) as EnrollmentRow[];
+        read = rows.length;
         for (const row of rows) {
           const held = row.heldEvent ? parse<IncomingEvent>(row.heldEvent) : undefined;
           advanceRow(row, now, report, held);
         }
       });
       renewLease();
-      if (rows.length < batchSize) return;
+      if (read < batchSize) return;
     }
   }
 
   function exitArchived(now: number, report: TickReport): void {
     for (;;) {
-      const rows = st.inArchived.all(batchSize) as EnrollmentRow[];
-      if (rows.length === 0) return;
+      let read = 0;
       sqlite.transaction(() => {
+        const rows = st.inArchived.all(batchSize) as EnrollmentRow[];
+        read = rows.length;
         for (const row of rows) {
           const s: EnrollmentState = { ...parse<EnrollmentState>(row.state), status: 'exited', wakeAt: null, awaiting: null };
           st.updateEnrollment.run({ id: row.id, nodeId: s.nodeId, status: 'exited', wakeAt: null, awaitingEvent: null, state: JSON.stringify(s), now, endedAt: now, goalReachedAt: s.goalReachedAt, error: null, heldEvent: null });
           st.insertStep.run(row.id, row.journeyId, row.version, s.nodeId, now, 'exited: journey archived');
           report.exited++;
         }
-      })();
+      }).immediate();
+      if (read === 0) return;
     }
   }
 

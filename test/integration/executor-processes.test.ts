@@ -9,6 +9,8 @@ import { projectRoot, TEST_SECRET, testConfig, tempDir } from './helpers.ts';
 
 const NOW = '2026-11-02T08:00:00Z';
 const CONTACTS = 2000;
+// Short, so the process after a kill waits little for the killed one's lease to expire.
+const LEASE_MS = 1000;
 
 let dir: { dir: string; cleanup(): void };
 beforeEach(() => {
@@ -43,7 +45,7 @@ interface Worker {
 }
 
 function worker(batch = 50): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/fixtures/tickWorker.ts', NOW, String(batch)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/fixtures/tickWorker.ts', NOW, String(batch), String(LEASE_MS)], {
     cwd: projectRoot,
     env: { PATH: process.env.PATH, DATA_DIR: dir.dir, SECRET: TEST_SECRET, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'inherit'],
