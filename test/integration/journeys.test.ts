@@ -214,7 +214,8 @@ describe('journeys', () => {
     expect(error.message).toContain('graph.nodes:');
     // Publishing an invalid import refuses the whole import: nothing half-done stays.
     const before = (await api.journeys.list()).length;
-    await refusal(api.journeys.importFile({ file, publish: true }));
+    const invalid = { ...file, graph: { ...file.graph, nodes: file.graph.nodes.map((n) => (n.kind === 'email' ? { ...n, config: {} } : n)) } };
+    await refusal(api.journeys.importFile({ file: invalid, publish: true }));
     expect(await api.journeys.list()).toHaveLength(before);
   });
 });
@@ -228,11 +229,10 @@ describe('journeys on the command line', () => {
       expect(created.code).toBe(0);
       const id = created.stdout.trim().split('\n').at(-1)!;
 
-      // The starter opt-in refers to templates that do not exist yet: publish names each problem.
-      const refused = await kairos(['journeys', 'publish', id], dir);
-      expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain('node welcome: The template "welcome" does not exist');
-      expect(refused.stderr).toContain('node second_welcome:');
+      // The starter opt-in, with the starter templates, publishes as it is.
+      const published = await kairos(['journeys', 'publish', id], dir);
+      expect(published.stderr).toBe('');
+      expect(published.stdout).toContain('Published version 1');
 
       // The draft the CLI made is the full starter graph, as the API sees it.
       const ws = openWorkspace(testConfig(dir));
@@ -257,10 +257,18 @@ describe('journeys on the command line', () => {
 
       const listed = await kairos(['journeys', 'list'], dir);
       expect(listed.stdout).toContain(`${newId}\tlive\tv1\topt_in\tall\tOpt-in (fixed)`);
-      expect(listed.stdout).toContain(`${id}\tdraft\t-\topt_in\tall\tOpt-in`);
+      expect(listed.stdout).toContain(`${id}\tlive\tv1\topt_in\tall\tOpt-in`);
 
       const reexported = JSON.parse((await kairos(['journeys', 'export', newId], dir)).stdout);
       expect(reexported.graph).toEqual(validGraph());
+
+      // A file whose email has no template imports as a draft, but --publish refuses it, naming the node.
+      file.graph = { ...validGraph(), nodes: [...validGraph().nodes, { id: 'mail', kind: 'email', config: {} }] };
+      writeFileSync(filePath, JSON.stringify(file));
+      const refused = await kairos(['journeys', 'import', filePath, '--publish'], dir);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('node mail: Choose an email template.');
+      expect(refused.stderr).toContain('node mail: Connect the "next" output');
 
       writeFileSync(filePath, '{"kairos":"journey","format":1,"name":"Bad","moment":"opt_in","persona":"ghost","graph":{"nodes":[{"id":"a b","kind":"wait"}],"edges":[]}}');
       const bad = await kairos(['journeys', 'import', filePath], dir);

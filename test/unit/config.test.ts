@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       dataDir: '/srv/kairos/data',
       publicUrl: 'http://localhost:3000',
       smtpUrl: undefined,
+      executorIntervalSeconds: 5,
       secret: undefined,
     });
   });
@@ -87,6 +88,14 @@ describe('loadConfig', () => {
     expect(named).toEqual(['PORT', 'PUBLIC_URL', 'SECRET', 'SMTP_URL']);
   });
 
+  it('takes the executor interval in seconds and refuses one cron cannot express', () => {
+    expect(configOf(loadConfig({ EXECUTOR_INTERVAL_SECONDS: '2' })).executorIntervalSeconds).toBe(2);
+    for (const bad of ['0', '60', 'fast']) {
+      const errors = errorsOf(loadConfig({ EXECUTOR_INTERVAL_SECONDS: bad }));
+      expect(errors).toEqual([expect.stringContaining(`EXECUTOR_INTERVAL_SECONDS="${bad}": must be a whole number of seconds between 1 and 59`)]);
+    }
+  });
+
   it('treats empty strings as unset', () => {
     const config = configOf(loadConfig({ PORT: '', DATA_DIR: '', PUBLIC_URL: '', SMTP_URL: '', SECRET: '' }, '/srv'));
     expect(config).toEqual({
@@ -94,6 +103,7 @@ describe('loadConfig', () => {
       dataDir: '/srv/data',
       publicUrl: 'http://localhost:3000',
       smtpUrl: undefined,
+      executorIntervalSeconds: 5,
       secret: undefined,
     });
   });
