@@ -165,6 +165,22 @@ test('simulate a contact through the opt-in journey and see the path; on a live 
   await drawer.getByText(/^Subject:/).waitFor();
   await screenshot(page, 'simulator-03-email');
 
+  // A draft that cannot run says why, each problem pointing at its step; undoing the change makes it run again.
+  await page.getByRole('button', { name: 'Add Wait', exact: true }).click();
+  const stray = page.locator('.react-flow__node-wait:not([data-id="wait_2d"])');
+  await stray.waitFor();
+  await drawer.getByRole('tab', { name: 'Contact and script' }).click();
+  await drawer.getByRole('button', { name: 'Run simulation' }).click();
+  const refused = drawer.getByRole('list', { name: 'Problems to fix' });
+  await refused.getByText(/No path from the trigger reaches/).first().waitFor();
+  await screenshot(page, 'simulator-03b-refused');
+  await refused.getByRole('listitem').first().getByRole('button', { name: 'Wait' }).click();
+  await expect(stray.locator('[data-testid^="node-"]').getAttribute('data-selected')).resolves.toBe('true');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(stray.count()).resolves.toBe(0);
+  await drawer.getByRole('button', { name: 'Run simulation' }).click();
+  await steps.first().waitFor();
+
   // A click on a step selects it on the canvas.
   await steps.nth(titles.indexOf('Wait')).getByRole('button', { name: 'Wait: show on the canvas' }).click();
   await expect(node(page, 'wait_2d').getAttribute('data-selected')).resolves.toBe('true');
@@ -250,4 +266,17 @@ test('simulate a contact through the opt-in journey and see the path; on a live 
   await drawer.getByRole('button', { name: 'Run simulation' }).focus();
   await page.keyboard.press('Escape');
   await drawer.waitFor({ state: 'hidden' });
+
+  // The contact page lists the contact's journeys and the path each took.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
+  await page.getByRole('row', { name: /ben@example\.com/ }).getByRole('link').first().click();
+  const run = page.getByRole('region', { name: 'Journeys' }).getByRole('listitem', { name: 'Opt-in · All personas, version 1: Completed' });
+  await run.waitFor();
+  const path = await run.getByRole('list', { name: 'Path through Opt-in · All personas' }).getByRole('listitem').allInnerTexts();
+  expect(path.map((t) => t.split('\n')[0])).toEqual(['Subscription confirmed', 'Set phase', 'Welcome', 'Wait', 'Wait', 'Clicked the welcome email?', 'Second welcome', 'Exit']);
+  expect(path[2]).toContain('Email queued');
+  expect(path[3]).toContain('Waiting until');
+  expect(path[5]).toContain('Took “no”');
+  expect(path[7]).toContain('Completed the journey');
+  await screenshot(page, 'contact-01-journeys');
 });

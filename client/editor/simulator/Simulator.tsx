@@ -147,11 +147,16 @@ function SimulatorDrawer({ personaKey }: { personaKey: string | null }) {
       trapFocus={false}
       closeOnClickOutside={false}
       shadow="md"
-      styles={{ inner: { top }, content: { borderLeft: '1px solid var(--mantine-color-gray-3)' }, body: { paddingBottom: 0 } }}
+      // A column down to the bottom edge, so the Run button sits there even when the result is short.
+      styles={{
+        inner: { top },
+        content: { display: 'flex', flexDirection: 'column', borderLeft: '1px solid var(--mantine-color-gray-3)' },
+        body: { display: 'flex', flex: 1, flexDirection: 'column', paddingBottom: 0 },
+      }}
     >
       <FormProvider {...form}>
-        <form onSubmit={(e) => void run(e)} aria-label="Simulation" noValidate>
-          <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <form onSubmit={(e) => void run(e)} aria-label="Simulation" noValidate style={{ display: 'flex', flex: 1, flexDirection: 'column' }}>
+          <Tabs value={tab} onChange={setTab} keepMounted={false} style={{ flex: 1 }}>
             <Tabs.List mb="md">
               <Tabs.Tab value="setup">Contact and script</Tabs.Tab>
               <Tabs.Tab value="result">Result</Tabs.Tab>
