@@ -27,7 +27,7 @@ const timeSchema = z
 
 /** Ids arrive as strings, sometimes as numbers; empty means absent. */
 const idSchema = z
-  .union([z.string(), z.number()], { error: 'must be a string' })
+  .union([z.string(), z.number()], { error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
   .transform((v) => String(v).trim())
   .pipe(z.string().max(200, 'must be at most 200 characters'))
   .transform((v) => (v === '' ? undefined : v));
