@@ -211,6 +211,7 @@ CREATE TABLE `messages` (
 	`subject` text,
 	`html` text,
 	`text` text,
+	`html_deflated` blob,
 	`message_id_header` text,
 	`provider_id` text,
 	`error` text,

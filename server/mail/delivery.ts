@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import type { Sender } from '../db/schema.ts';
 import { log as defaultLog, type Logger } from '../log.ts';
+import { deflateHtml } from './archive.ts';
 import { composeMail, messageIdHeader, unsubscribeFooter } from './compose.ts';
 import { addTracking, type Links } from './links.ts';
 import { renderCompiled, type Rendered, type TemplateCache } from './render/renderer.ts';
@@ -70,6 +71,26 @@ interface MessageData {
 interface Batch {
   settings: SendingSettings;
   senders: Sender[];
+  /** Revisions of layouts and partials, part of the compiled-template cache key. */
+  partialStamp: string;
+}
+
+interface VersionRow {
+  subject: string;
+  preheader: string;
+  body: string;
+  text: string;
+  layout: string | null;
+}
+
+interface SentRecord {
+  id: string;
+  now: number;
+  subject: string;
+  html: Buffer;
+  text: string;
+  messageIdHeader: string;
+  providerId: string;
 }
 
 const emptyOutcomes = (): Record<Outcome, number> => ({ sent: 0, retry: 0, failed: 0, suppressed: 0, deferred: 0 });
@@ -95,7 +116,7 @@ function prepare(db: Db) {
       WHERE contact_id = ? AND category = 'marketing' AND status = 'sent' AND sent_at > ?`),
     version: p(`SELECT v.subject, v.preheader, v.body, v.text, t.layout FROM email_template_versions v
       JOIN email_templates t ON t.id = v.template_id WHERE v.template_id = ? AND v.version = ?`),
-    markSent: p(`UPDATE messages SET status = 'sent', sent_at = @now, subject = @subject, html = @html, text = @text,
+    markSent: p(`UPDATE messages SET status = 'sent', sent_at = @now, subject = @subject, html_deflated = @html, text = @text,
       message_id_header = @messageIdHeader, provider_id = @providerId, error = NULL, lease_until = NULL WHERE id = @id`),
     retry: p(`UPDATE messages SET status = 'queued', next_attempt_at = @at, error = @error, lease_until = NULL WHERE id = @id`),
     defer: p(`UPDATE messages SET status = 'queued', next_attempt_at = @at, attempts = attempts - 1, error = @error, lease_until = NULL WHERE id = @id`),
@@ -134,7 +155,41 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   let drained = false;
   let current: Batch | null = null;
 
-  const loadBatch = (): Batch => ({ settings: readSendingSettings(db), senders: listSenders(db) });
+  const loadBatch = (): Batch => ({ settings: readSendingSettings(db), senders: listSenders(db), partialStamp: cache.partialStamp() });
+  // Template versions are immutable: read once, not per message.
+  const versions = new Map<string, VersionRow | undefined>();
+  const versionOf = (templateId: string, version: number): VersionRow | undefined => {
+    const key = `${templateId}@${version}`;
+    if (!versions.has(key)) {
+      if (versions.size > 500) versions.clear();
+      versions.set(key, st.version.get(templateId, version) as VersionRow | undefined);
+    }
+    return versions.get(key);
+  };
+
+  /**
+   * Sends that succeeded, recorded together at the end of the event-loop turn: one transaction for the
+   * messages that finished together, because writing each rendered body alone costs more than sending it.
+   * Until then they count as in flight (status sending), which is what a crash may duplicate.
+   */
+  let pendingSent: SentRecord[] = [];
+  const flushSent = () => {
+    const batch = pendingSent;
+    pendingSent = [];
+    if (batch.length === 0) return;
+    try {
+      db.$client.transaction(() => {
+        for (const r of batch) st.markSent.run(r);
+      })();
+    } catch (error) {
+      // The lease will send them again: better twice than never, and this is logged.
+      log.error({ err: error, messages: batch.map((r) => r.id) }, 'could not record sent emails');
+    }
+  };
+  const recordSent = (r: SentRecord) => {
+    if (pendingSent.length === 0) setImmediate(flushSent);
+    pendingSent.push(r);
+  };
 
   function senderFor(batch: Batch, id: string | null | undefined): { name: string; email: string; replyTo: string | null } {
     const s = batch.senders.find((x) => x.id === id) ?? batch.senders.find((x) => x.isDefault) ?? batch.senders[0];
@@ -147,7 +202,14 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     return status;
   }
 
-  async function renderMessage(m: ClaimedRow, data: MessageData, contact: ContactRow, batch: Batch, sender: { name: string; email: string }): Promise<Rendered | string> {
+  async function renderMessage(
+    m: ClaimedRow,
+    data: MessageData,
+    contact: ContactRow,
+    batch: Batch,
+    sender: { name: string; email: string },
+    unsubscribeUrl: string,
+  ): Promise<Rendered | string> {
     const contactData = { email: contact.email, traits: JSON.parse(contact.traits) as Record<string, unknown>, phase: contact.phase, personaKey: contact.personaKey, timezone: contact.timezone };
     if (m.templateId === '$notify') {
       const scope = { contact: { email: contact.email, traits: contactData.traits } };
@@ -158,13 +220,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       return { subject, text: `${text}\n\nContact: ${contact.email}`, html };
     }
     if (m.templateVersion === null) return `There is no template "${m.templateId}"; it was deleted after this message was queued.`;
-    const version = st.version.get(m.templateId, m.templateVersion) as
-      | { subject: string; preheader: string; body: string; text: string; layout: string | null }
-      | undefined;
+    const version = versionOf(m.templateId, m.templateVersion);
     if (!version) return `Template "${m.templateId}" has no version ${m.templateVersion}.`;
-    const result = await cache.compile({ templateId: m.templateId, version: m.templateVersion, ...version });
+    const result = await cache.compile({ templateId: m.templateId, version: m.templateVersion, ...version }, batch.partialStamp);
     if (!result.ok) return `Template "${m.templateId}" version ${m.templateVersion} does not compile: ${result.issues[0]?.message ?? 'unknown problem'}`;
-    const unsubscribeUrl = links.unsubscribeUrl(contact.id);
     const preferencesUrl = links.preferencesUrl(contact.id);
     try {
       const rendered = renderCompiled(
@@ -195,10 +254,12 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     }
   }
 
-  function record(m: ClaimedRow, to: string, result: SendResult, rendered: Rendered, headerId: string): Outcome {
+  async function record(m: ClaimedRow, to: string, result: SendResult, rendered: Rendered, headerId: string): Promise<Outcome> {
     const now = clock.now().getTime();
     if (result.ok) {
-      st.markSent.run({ id: m.id, now, subject: rendered.subject, html: rendered.html, text: rendered.text, messageIdHeader: headerId, providerId: result.response.slice(0, 200) });
+      // Until the row says sent, the message counts as in flight: the archive copy is compressed first.
+      const html = await deflateHtml(rendered.html);
+      recordSent({ id: m.id, now, subject: rendered.subject, html, text: rendered.text, messageIdHeader: headerId, providerId: result.response.slice(0, 200) });
       log.debug({ messageId: m.id, to }, 'email sent');
       return 'sent';
     }
@@ -254,7 +315,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     if (isMarketing) approved.set(contact.id, (approved.get(contact.id) ?? 0) + 1);
     try {
       const sender = senderFor(batch, data.senderId);
-      const rendered = await renderMessage(m, data, contact, batch, sender);
+      const unsubscribeUrl = links.unsubscribeUrl(contact.id);
+      const rendered = await renderMessage(m, data, contact, batch, sender, unsubscribeUrl);
       if (typeof rendered === 'string') {
         log.warn({ messageId: m.id, error: rendered }, 'email not rendered');
         return finish(m.id, 'failed', rendered);
@@ -269,7 +331,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         html: rendered.html,
         text: rendered.text,
         date: clock.now(),
-        unsubscribeUrl: isMarketing ? links.unsubscribeUrl(contact.id) : null,
+        unsubscribeUrl: isMarketing ? unsubscribeUrl : null,
       });
       const result = await transport.send(mail);
       return record(m, to, result, rendered, headerId);
@@ -301,8 +363,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     return st.claim.all({ now, leaseUntil: now + leaseMs, limit }) as ClaimedRow[];
   }
 
+  /** Messages claimed and not yet recorded: enough that every pooled connection always has the next one ready. */
   function windowSize(settings: SendingSettings): number {
-    return Math.max(4, settings.smtp.maxConnections * 4);
+    return Math.max(8, settings.smtp.maxConnections * 8);
   }
 
   /** Keeps the pipeline full: refills when half the window is free, so the pool never waits on a claim. */
@@ -340,13 +403,17 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       const claimed = claim(limit);
       const outcomes = emptyOutcomes();
       for (const outcome of await Promise.all(claimed.map((m) => dispatch(m, batch)))) outcomes[outcome]++;
+      flushSent();
       return { claimed: claimed.length, outcomes };
     },
     async sendNow(messageId) {
       const now = clock.now().getTime();
       const claimed = st.claimOne.all({ id: messageId, now, leaseUntil: now + leaseMs }) as ClaimedRow[];
       const m = claimed[0];
-      return m ? dispatch(m, loadBatch()) : null;
+      if (!m) return null;
+      const outcome = await dispatch(m, loadBatch());
+      flushSent();
+      return outcome;
     },
     start() {
       if (running) return;
@@ -358,6 +425,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       if (timer) clearTimeout(timer);
       timer = null;
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      flushSent();
     },
     nudge() {
       if (!running) return;

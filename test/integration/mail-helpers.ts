@@ -8,6 +8,7 @@ import { confirmSubscription, markPending } from '../../server/contacts/consent.
 import { findOrCreateContact } from '../../server/contacts/contacts.ts';
 import type { Db } from '../../server/db/client.ts';
 import { createApp } from '../../server/http/app.ts';
+import { inflateHtml } from '../../server/mail/archive.ts';
 import { startSmtpServer, type RunningSmtpServer } from '../../server/mail/devSmtp.ts';
 import { startMail, type MailRuntime } from '../../server/mail/runtime.ts';
 import { writeSendingSettings, readSendingSettings } from '../../server/mail/settings.ts';
@@ -148,11 +149,12 @@ export interface MessageRow {
 }
 
 export function messageRow(db: Db, id: string): MessageRow {
-  return db.$client
-    .prepare(`SELECT id, status, attempts, next_attempt_at AS nextAttemptAt, error, template_version AS templateVersion, subject, html, text,
+  const row = db.$client
+    .prepare(`SELECT id, status, attempts, next_attempt_at AS nextAttemptAt, error, template_version AS templateVersion, subject, html_deflated AS html, text,
       message_id_header AS messageIdHeader, sent_at AS sentAt, open_count AS openCount, click_count AS clickCount,
       first_opened_at AS firstOpenedAt, first_clicked_at AS firstClickedAt FROM messages WHERE id = ?`)
-    .get(id) as MessageRow;
+    .get(id) as Omit<MessageRow, 'html'> & { html: Buffer | null };
+  return { ...row, html: inflateHtml(row.html) };
 }
 
 export function header(r: Received, name: string): string | undefined {

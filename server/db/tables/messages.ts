@@ -1,6 +1,6 @@
 // Messages: one row per email a node (or the consent system) produces; the executor queues, the delivery loop sends.
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { contacts } from './contacts.ts';
 
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
@@ -31,8 +31,14 @@ export const messages = sqliteTable(
     leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }),
     /** Rendered just before sending and kept once sent. */
     subject: text('subject'),
+    /** Sent email HTML is kept deflated in html_deflated (see server/mail/archive.ts); this column stays empty for it. */
     html: text('html'),
     text: text('text'),
+    /**
+     * The sent HTML, raw-deflated: storing ~20 kB per email uncompressed cost more than sending it, and
+     * MJML's markup compresses about six times.
+     */
+    htmlDeflated: blob('html_deflated', { mode: 'buffer' }),
     messageIdHeader: text('message_id_header'),
     providerId: text('provider_id'),
     error: text('error'),

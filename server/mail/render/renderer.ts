@@ -99,7 +99,8 @@ export class TemplateCache {
 
   constructor(private readonly db: Db) {}
 
-  private partialStamp(): string {
+  /** Changes whenever a layout or partial is saved; the delivery loop reads it once per batch. */
+  partialStamp(): string {
     const row = this.db.$client
       .prepare(`SELECT group_concat(key || ':' || revision, ',') AS stamp FROM (SELECT key, revision FROM email_partials ORDER BY key)`)
       .get() as { stamp: string | null };
@@ -114,8 +115,8 @@ export class TemplateCache {
   }
 
   /** The compiled version, compiling at most once per key even when many sends ask at the same time. */
-  compile(source: VersionSource): Promise<CompileResult> {
-    const key = `${source.templateId}@${source.version}#${this.partialStamp()}`;
+  compile(source: VersionSource, stamp = this.partialStamp()): Promise<CompileResult> {
+    const key = `${source.templateId}@${source.version}#${stamp}`;
     let entry = this.compiled.get(key);
     if (!entry) {
       entry = compileTemplate(source, this.partialSet());
