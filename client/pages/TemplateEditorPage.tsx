@@ -6,7 +6,7 @@ import { IconChevronDown, IconDeviceFloppy, IconHistory, IconSend } from '@table
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { TRPCClientError } from '@trpc/client';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useBlocker, useNavigate, useParams } from 'react-router';
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../server/api/router.ts';
 import type { TemplateIssue } from '../../shared/mail/settings.ts';
@@ -117,6 +117,28 @@ function TestSendModal({ opened, onClose, send }: { opened: boolean; onClose(): 
           </Group>
         </Stack>
       </form>
+    </Modal>
+  );
+}
+
+/** Asks before leaving with unsaved changes: inside the app through the router, and on reload or close through the browser. */
+function UnsavedChangesGuard({ dirty }: { dirty: boolean }) {
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+  return (
+    <Modal opened={blocker.state === 'blocked'} onClose={() => blocker.reset?.()} title="Leave without saving?">
+      <Stack gap="sm">
+        <Text size="sm">Your changes are not saved. If you leave, they are lost.</Text>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => blocker.reset?.()}>Stay</Button>
+          <Button color="red" onClick={() => blocker.proceed?.()}>Leave and discard</Button>
+        </Group>
+      </Stack>
     </Modal>
   );
 }
@@ -332,6 +354,7 @@ function TemplateEditor({ data }: { data: Loaded }) {
           <PreviewPane preview={live.preview} issues={live.issues} pending={live.pending} contactId={contactId} onContactChange={setContactId} onIssueClick={jumpTo} />
         </Grid.Col>
       </Grid>
+      <UnsavedChangesGuard dirty={dirty && !save.isPending} />
       <TestSendModal
         opened={testing}
         onClose={() => setTesting(false)}
@@ -374,6 +397,7 @@ function PartialEditor({
   );
   const save = useMutation(trpc.templates.savePartial.mutationOptions());
   const dirty = source !== partial.source;
+
   async function onSave() {
     setSaveError(null);
     try {
@@ -406,6 +430,7 @@ function PartialEditor({
           {saveError}
         </Alert>
       )}
+      <UnsavedChangesGuard dirty={dirty && !save.isPending} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <Stack gap="xs">

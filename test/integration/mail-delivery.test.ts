@@ -83,6 +83,24 @@ describe('a sent email', () => {
   });
 });
 
+describe('team notifications', () => {
+  beforeEach(async () => {
+    world = await mailWorld({ now: '2026-05-12T23:30:00Z' });
+  });
+
+  it('sends a notify node’s email to the team address at any hour, whatever the contact’s consent', async () => {
+    const lead = pendingContact(world, 'lead@example.com');
+    const id = queueMessage(world, lead, { templateId: '$notify', category: 'transactional', data: { to: 'sales@shop.example.com', subject: 'Hot lead: {{ contact.email }}', message: 'Viewed pricing twice.' } });
+    await world.mail.delivery.runOnce();
+    expect(messageRow(world.db, id).status).toBe('sent');
+    expect(world.smtp.to('lead@example.com')).toHaveLength(0);
+    const [mail] = world.smtp.to('sales@shop.example.com');
+    expect(mail!.parsed.subject).toBe('Hot lead: lead@example.com');
+    expect(mail!.parsed.text).toContain('Viewed pricing twice.');
+    expect(header(mail!, 'List-Unsubscribe')).toBeUndefined();
+  });
+});
+
 describe('failures', () => {
   beforeEach(async () => {
     world = await mailWorld();
