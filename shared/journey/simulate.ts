@@ -152,6 +152,19 @@ export function simulate(input: SimulationInput): SimulationResult {
     }
   }
 
+  // The executor still counts a goal reached after the run ended, within the conversion window; so does the simulator.
+  if (converted === null && graph.settings.goal && isTerminal(state.status)) {
+    for (const event of pending) {
+      if (event.timestamp > horizon) break;
+      const outcome = applyJourneyEvent(graph.settings, state, event);
+      if (outcome.converted) {
+        converted = event.timestamp;
+        state = outcome.state;
+        break;
+      }
+    }
+  }
+
   const stoppedBecause = state.status === 'completed' || state.status === 'exited' || state.status === 'failed' ? state.status : 'horizon';
   return {
     ok: true,

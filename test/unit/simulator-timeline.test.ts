@@ -46,7 +46,7 @@ describe('buildTimeline', () => {
     const items = buildTimeline(result, graph.nodes, script, 30);
     const at = items.findIndex((i) => i.type === 'event');
     expect(items[at]).toMatchObject({ name: 'order_completed', at: START + 3 * DAY, entry: false });
-    expect(items[at + 1]).toMatchObject({ type: 'goal', at: START + 3 * DAY });
+    expect(items[at + 1]).toMatchObject({ type: 'goal', at: START + 3 * DAY, afterEnd: false });
     expect(items[at + 2]).toMatchObject({ type: 'left' });
     expect(items.at(-1)).toMatchObject({ type: 'end', reason: 'exited' });
   });

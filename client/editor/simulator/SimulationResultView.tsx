@@ -170,7 +170,13 @@ function ItemBody({ item, record }: { item: TimelineItem; record: SimulationReco
         </Text>
       );
     case 'goal':
-      return <Text size="sm">The contact reached the journey's goal: counted as converted.</Text>;
+      return (
+        <Text size="sm">
+          {item.afterEnd
+            ? 'After the run ended, but within the conversion window: the contact counts as converted.'
+            : "The contact reached the journey's goal and counts as converted."}
+        </Text>
+      );
     case 'end':
       return <Text size="sm">{item.text}</Text>;
     case 'entered':

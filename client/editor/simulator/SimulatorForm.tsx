@@ -94,7 +94,7 @@ function ScriptedEvent({ index, eventNames, onRemove }: { index: number; eventNa
   const after = useController<SimulatorValues, `events.${number}.after`>({ name: `events.${index}.after` });
   const unit = useController<SimulatorValues, `events.${number}.unit`>({ name: `events.${index}.unit` });
   return (
-    <Paper withBorder p="xs" radius="md" bg="gray.0" component="li" aria-label={`Event ${index + 1}`}>
+    <Paper withBorder p="xs" radius="md" bg="gray.0" component="li" aria-label={`Scripted event ${index + 1}`}>
       <Stack gap={6}>
         <Group gap="xs" align="flex-start" wrap="nowrap">
           <Autocomplete

@@ -36,7 +36,7 @@ export type TimelineItem =
   | (AtNode & { type: 'resumed'; outcome: 'matched' | 'timeout' })
   | (AtNode & { type: 'failed'; error: string })
   | (AtNode & { type: 'left'; reason: string })
-  | (Base & { type: 'goal' })
+  | (Base & { type: 'goal'; afterEnd: boolean })
   | (Base & { type: 'end'; reason: SimulationRun['stoppedBecause']; text: string });
 
 /** The output a step continued on, or null when it stopped there (waiting, completed, failed, exited). */
@@ -180,7 +180,7 @@ export function buildTimeline(run: SimulationRun, graphNodes: readonly GraphNode
   // Events up to the end; the entering event (at the entry time) comes first. Later ones did not matter.
   const shown = script.filter((e) => e.at >= run.entered! && e.at <= endAt);
   const timed: TimelineItem[] = shown.map((e) => ({ type: 'event', at: e.at, name: e.name, properties: e.properties, entry: false }));
-  if (run.converted !== null) timed.push({ type: 'goal', at: run.converted });
+  if (run.converted !== null) timed.push({ type: 'goal', at: run.converted, afterEnd: run.converted > endAt });
   const entryEvent = timed.find((t) => t.type === 'event' && t.at === run.entered);
   if (entryEvent && entryEvent.type === 'event' && nodes.get(run.steps[0]?.nodeId ?? '')?.config.on === 'event') entryEvent.entry = true;
 
@@ -191,7 +191,7 @@ export function buildTimeline(run: SimulationRun, graphNodes: readonly GraphNode
     while (t < timed.length && timed[t]!.at <= item.at) items.push(timed[t++]!);
     items.push(item);
   }
-  while (t < timed.length) items.push(timed[t++]!);
+  while (t < timed.length && timed[t]!.at <= endAt) items.push(timed[t++]!);
 
   const failedError = run.final?.error;
   items.push({
@@ -200,6 +200,8 @@ export function buildTimeline(run: SimulationRun, graphNodes: readonly GraphNode
     reason: run.stoppedBecause,
     text: run.stoppedBecause === 'failed' && failedError ? `${END_TEXT.failed} ${failedError}` : END_TEXT[run.stoppedBecause],
   });
+  // A goal reached after the run ended (within the conversion window) still counts, after the end.
+  while (t < timed.length) items.push(timed[t++]!);
   return items;
 }
 
