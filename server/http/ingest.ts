@@ -36,12 +36,6 @@ function bodyErrors(limitLabel: string) {
 
 export function ingestRouter({ db, clock }: { db: Db; clock: Clock }): Router {
   const router = express.Router();
-  // The event API is the busiest writer. A 64 MB page cache (SQLite's default is 2 MB) keeps the per-contact event
-  // index in memory instead of re-reading a page for nearly every event; checkpointing every 10,000 WAL pages instead
-  // of 1,000 writes a hot index page back once instead of many times and fsyncs a tenth as often (measured: the store
-  // cost per event falls by about a third). Both are per connection: they apply to the server's one connection.
-  db.$client.pragma('cache_size = -65536');
-  db.$client.pragma('wal_autocheckpoint = 10000');
   const verify = writeKeyVerifier(db, clock);
   const ingest = ingestQueue(db, clock);
 
