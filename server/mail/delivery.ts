@@ -254,12 +254,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     }
   }
 
-  async function record(m: ClaimedRow, to: string, result: SendResult, rendered: Rendered, headerId: string): Promise<Outcome> {
+  function record(m: ClaimedRow, to: string, result: SendResult, rendered: Rendered, headerId: string): Outcome {
     const now = clock.now().getTime();
     if (result.ok) {
-      // Until the row says sent, the message counts as in flight: the archive copy is compressed first.
-      const html = await deflateHtml(rendered.html);
-      recordSent({ id: m.id, now, subject: rendered.subject, html, text: rendered.text, messageIdHeader: headerId, providerId: result.response.slice(0, 200) });
+      recordSent({ id: m.id, now, subject: rendered.subject, html: deflateHtml(rendered.html), text: rendered.text, messageIdHeader: headerId, providerId: result.response.slice(0, 200) });
       log.debug({ messageId: m.id, to }, 'email sent');
       return 'sent';
     }
