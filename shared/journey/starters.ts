@@ -3,8 +3,8 @@ import type { MomentKey } from '../lifecycle/moments.ts';
 import type { GraphEdge, GraphLayout, GraphNode, JourneyGraph, JourneySettings } from './graph.ts';
 
 /**
- * Template ids of the starter templates (templates/ in the email issue). Until those exist, the
- * validator flags the references, which is the honest state of a journey whose emails are missing.
+ * Template ids of the starter templates in templates/, loaded on first start. A workspace that deleted
+ * one sees the validator flag the reference, the honest state of a journey whose email is missing.
  */
 export const STARTER_TEMPLATE_IDS = {
   welcome: 'welcome',
