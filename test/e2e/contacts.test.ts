@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, screenshot, startServer, type RunningServer } from './harness.ts';
+import { launchBrowser, screenshot, startServer, type RunningServer, createOwnerThroughSetup } from './harness.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -21,13 +21,7 @@ afterAll(async () => {
 });
 
 async function createOwner(page: Page) {
-  await page.goto(server.url);
-  await page.waitForURL('**/setup');
-  await page.getByLabel('Your name').fill('Ana Owner');
-  await page.getByRole('textbox', { name: 'Email' }).fill('ana@example.com');
-  await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account and sign in' }).click();
-  await page.getByRole('heading', { name: 'Lifecycle', level: 1 }).waitFor();
+  await createOwnerThroughSetup(page, server.url);
 }
 
 async function sendEvents(writeKey: string) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, screenshot, startServer, type RunningServer } from './harness.ts';
+import { launchBrowser, screenshot, startServer, type RunningServer, createOwnerThroughSetup } from './harness.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -55,13 +55,7 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   page.setDefaultTimeout(10_000);
 
   // A new workspace: create the owner, which signs in.
-  await page.goto(server.url);
-  await page.waitForURL('**/setup');
-  await page.getByLabel('Your name').fill('Ana Owner');
-  await page.getByRole('textbox', { name: 'Email' }).fill('ana@example.com');
-  await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account and sign in' }).click();
-  await page.getByRole('heading', { name: 'Lifecycle', level: 1 }).waitFor();
+  await createOwnerThroughSetup(page, server.url);
 
   // From the matrix: the opt-in journey of the bargain hunters opens in the editor with its starter graph,
   // whose emails use the starter templates, so it has nothing to fix.

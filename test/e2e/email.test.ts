@@ -3,7 +3,7 @@
 // templates and sending settings as screenshots at desktop and mobile width.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, screenshot, startServer, type RunningServer } from './harness.ts';
+import { launchBrowser, screenshot, startServer, type RunningServer, createOwnerThroughSetup } from './harness.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -18,13 +18,7 @@ afterAll(async () => {
 });
 
 async function createOwner(page: Page): Promise<void> {
-  await page.goto(server.url);
-  await page.waitForURL('**/setup');
-  await page.getByLabel('Your name').fill('Mara Marketer');
-  await page.getByRole('textbox', { name: 'Email' }).fill('mara@example.com');
-  await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account and sign in' }).click();
-  await page.getByRole('heading', { name: 'Lifecycle', level: 1 }).waitFor();
+  await createOwnerThroughSetup(page, server.url, { name: 'Mara Marketer', email: 'mara@example.com' });
 }
 
 async function openInbox(page: Page): Promise<void> {

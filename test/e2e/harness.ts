@@ -82,3 +82,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
+
+/** A new workspace's owner, created through the set-up page, which signs them in and opens the matrix. */
+export async function createOwnerThroughSetup(page: Page, url: string, owner = { name: 'Ana Owner', email: 'ana@example.com' }): Promise<void> {
+  await page.goto(url);
+  await page.waitForURL('**/setup');
+  await page.getByLabel('Your name').fill(owner.name);
+  await page.getByRole('textbox', { name: 'Email' }).fill(owner.email);
+  await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
+  await page.getByRole('button', { name: 'Create account and sign in' }).click();
+  await page.getByRole('heading', { name: 'Lifecycle', level: 1 }).waitFor();
+}

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { formatInZone } from '../../client/editor/simulator/timeline.ts';
-import { launchBrowser, screenshot, startServer, type RunningServer } from './harness.ts';
+import { launchBrowser, screenshot, startServer, type RunningServer, createOwnerThroughSetup } from './harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DAY = 86_400_000;
@@ -90,13 +90,7 @@ test('simulate a contact through the opt-in journey and see the path; on a live 
   page.setDefaultTimeout(15_000);
 
   // A new workspace: create the owner, which signs in.
-  await page.goto(server.url);
-  await page.waitForURL('**/setup');
-  await page.getByLabel('Your name').fill('Ana Owner');
-  await page.getByRole('textbox', { name: 'Email' }).fill('ana@example.com');
-  await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account and sign in' }).click();
-  await page.getByRole('heading', { name: 'Lifecycle', level: 1 }).waitFor();
+  await createOwnerThroughSetup(page, server.url);
 
   // The opt-in journey for all personas, from the matrix: its starter graph is ready to run.
   await page.getByRole('link', { name: 'Create journey: Opt-in, All personas' }).click();
