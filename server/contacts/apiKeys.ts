@@ -5,7 +5,7 @@ import { desc, eq } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { apiKeys } from '../db/schema.ts';
-import { timeOrderedId } from './ids.ts';
+import { timeOrderedId } from '../ids.ts';
 
 const KEY_PREFIX = 'kw_';
 

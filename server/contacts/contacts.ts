@@ -6,7 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { ContactNotFoundError } from './consent.ts';
 import { getContact, getContactByEmail, insertContact, replaceSearchTerms, saveContact, writeEvent, type ContactState } from './db.ts';
-import { timeOrderedId } from './ids.ts';
+import { timeOrderedId } from '../ids.ts';
 import { transitionPhase } from './phases.ts';
 import { applyLifecycle, loadRules, reassignPersona, type WorkspaceRules } from './rules.ts';
 

@@ -13,7 +13,7 @@ import { contactImports, type ContactImport } from '../db/schema.ts';
 import { applyConsent } from './consent.ts';
 import { applyTraits, newContactState, persistContact } from './contacts.ts';
 import { statements, type ContactState } from './db.ts';
-import { timeOrderedId } from './ids.ts';
+import { timeOrderedId } from '../ids.ts';
 import { transitionPhase } from './phases.ts';
 import { log } from '../log.ts';
 import { loadRules, reassignPersona } from './rules.ts';

@@ -23,7 +23,9 @@ import { checkGraph } from '../../shared/journey/validate.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { log as defaultLog, type Logger } from '../log.ts';
+import { timeOrderedId } from '../ids.ts';
 import { prepareStatements, type Statements } from './statements.ts';
+import { createStepLog } from './steps.ts';
 import { setPhase, updateTraits } from '../contacts/contacts.ts';
 import type { PhaseKey } from '../../shared/lifecycle/phases.ts';
 
@@ -77,11 +79,12 @@ export function createExecutor(options: ExecutorOptions) {
   const { db, clock } = options;
   const log = options.log ?? defaultLog;
   const holder = options.holder ?? `${process.pid}-${randomUUID()}`;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 2000;
   const leaseMs = options.leaseMs ?? 30_000;
   const defaultTimezone = options.defaultTimezone ?? 'UTC';
   const sqlite = db.$client;
   const st: Statements = prepareStatements(sqlite);
+  const stepLog = createStepLog(sqlite);
   const graphs = new Map<string, CompiledGraph>();
   let running = false;
   /**
@@ -94,14 +97,22 @@ export function createExecutor(options: ExecutorOptions) {
   function runBatch(report: TickReport, work: () => void): void {
     const counted = { ...report };
     // IMMEDIATE: the write lock is taken before anything is read, so what a batch reads is what it changes.
+    const withCounts = sqlite.transaction(() => {
+      work();
+      stepLog.flush();
+    });
     try {
-      sqlite.transaction(work).immediate();
+      withCounts.immediate();
     } catch (error) {
+      stepLog.discard();
       log.warn({ err: error }, 'executor batch failed; running it again one enrollment at a time');
       Object.assign(report, counted);
       isolate = true;
       try {
-        sqlite.transaction(work).immediate();
+        withCounts.immediate();
+      } catch (again) {
+        stepLog.discard();
+        throw again;
       } finally {
         isolate = false;
       }
@@ -157,6 +168,13 @@ export function createExecutor(options: ExecutorOptions) {
     };
   }
 
+  /** Inserts a run in the state an advance left it; false when its (journey, contact, entry key) already ran. */
+  function insertEnrollment(row: { id: string; journeyId: string; version: number; contactId: string; entryKey: string }, s: EnrollmentState, now: number): boolean {
+    const awaiting = s.status === 'waiting' ? (s.awaiting?.event ?? null) : null;
+    const ended = isTerminal(s.status) ? now : null;
+    return st.insertEnrollment.run(row.id, row.journeyId, row.version, row.contactId, row.entryKey, s.nodeId, s.status, s.wakeAt, awaiting, JSON.stringify(s), now, now, ended, s.goalReachedAt, s.error).changes === 1;
+  }
+
   /** Writes one advance of an existing enrollment: the row, its steps and its effects. */
   function persist(row: { id: string; journeyId: string; version: number; contactId: string }, result: AdvanceResult, now: number, report: TickReport): void {
     st.updateEnrollment.run({ id: row.id, ...rowFields(result.state, now), heldEvent: null });
@@ -165,7 +183,7 @@ export function createExecutor(options: ExecutorOptions) {
 
   function writeStepsAndEffects(row: { id: string; journeyId: string; version: number; contactId: string }, result: AdvanceResult, now: number, report: TickReport): void {
     const s = result.state;
-    for (const step of result.steps) st.insertStep.run(row.id, row.journeyId, row.version, step.nodeId, step.at, step.outcome);
+    stepLog.record(row.id, row.journeyId, row.version, now, result.steps);
     if (s.status === 'failed') {
       report.failed++;
       log.warn({ enrollmentId: row.id, journeyId: row.journeyId, nodeId: s.nodeId, error: s.error }, 'enrollment failed');
@@ -174,43 +192,19 @@ export function createExecutor(options: ExecutorOptions) {
       switch (effect.type) {
         case 'send_email': {
           const data = { subjectOverride: effect.subjectOverride, senderId: effect.senderId, entry: s.entry };
-          const inserted = st.insertMessage.run({
-            id: randomUUID(),
-            contactId: row.contactId,
-            enrollmentId: row.id,
-            journeyId: row.journeyId,
-            nodeId: effect.nodeId,
-            visit: effect.visit,
-            templateId: effect.templateId,
-            data: JSON.stringify(data),
-            category: effect.category,
-            whenCapped: effect.whenCapped,
-            now,
-          });
+          const inserted = st.insertMessage.run(timeOrderedId('m_', now), row.contactId, row.id, row.journeyId, effect.nodeId, effect.visit, effect.templateId, JSON.stringify(data), effect.category, effect.whenCapped, now, now);
           report.messagesQueued += inserted.changes;
           break;
         }
         case 'notify': {
           // An internal email to a team address, delivered by the mail loop like any other message.
           const data = { to: effect.to, subject: effect.subject, message: effect.message, journeyId: row.journeyId };
-          st.insertMessage.run({
-            id: randomUUID(),
-            contactId: row.contactId,
-            enrollmentId: row.id,
-            journeyId: row.journeyId,
-            nodeId: effect.nodeId,
-            visit: effect.visit,
-            templateId: '$notify',
-            data: JSON.stringify(data),
-            category: 'transactional',
-            whenCapped: 'delay',
-            now,
-          });
+          st.insertMessage.run(timeOrderedId('m_', now), row.contactId, row.id, row.journeyId, effect.nodeId, effect.visit, '$notify', JSON.stringify(data), 'transactional', 'delay', now, now);
           break;
         }
         case 'webhook':
           st.insertWebhook.run({
-            id: randomUUID(),
+            id: timeOrderedId('w_', now),
             enrollmentId: row.id,
             nodeId: effect.nodeId,
             visit: effect.visit,
@@ -239,7 +233,7 @@ export function createExecutor(options: ExecutorOptions) {
     const message = error instanceof Error ? error.message : String(error);
     const s: EnrollmentState = { ...parse<EnrollmentState>(row.state), status: 'failed', wakeAt: null, awaiting: null, error: message };
     st.updateEnrollment.run({ id: row.id, nodeId: s.nodeId, status: 'failed', wakeAt: null, awaitingEvent: null, state: JSON.stringify(s), now, endedAt: now, goalReachedAt: s.goalReachedAt, error: message, heldEvent: null });
-    st.insertStep.run(row.id, row.journeyId, row.version, s.nodeId, now, `failed: ${message}`);
+    stepLog.record(row.id, row.journeyId, row.version, now, [{ nodeId: s.nodeId, outcome: `failed: ${message}` }]);
     report.failed++;
     log.error({ enrollmentId: row.id, journeyId: row.journeyId, err: error }, 'enrollment failed');
   }
@@ -310,14 +304,13 @@ export function createExecutor(options: ExecutorOptions) {
     const settings = journey.graph.settings;
     if (settings.reentry === 'after_exit' && st.hasOpenEnrollment.get(journey.id, contactId)) return;
     const key = entryKey(settings, trigger, event, String(eventId));
-    const id = randomUUID();
+    const id = timeOrderedId('e_', now);
     const row = { id, journeyId: journey.id, version: journey.version, contactId, entryKey: key };
     // The run is computed first and the enrollment written once, in its state at the first wait:
     // one row write per contact instead of an insert and an update (the enrol path is the hot one).
     const result = advance({ graph: journey.graph, state: startEnrollment(journey.graph, event, now), contact, now, facts: factsFor(contactId, id), defaultTimezone });
     const write = guarded(() => {
-      const inserted = st.insertEnrollment.run({ ...row, ...rowFields(result.state, now) });
-      if (inserted.changes === 0) return false; // this (journey, contact, entry key) already ran: the policy forbids another
+      if (!insertEnrollment(row, result.state, now)) return false; // this (journey, contact, entry key) already ran: the policy forbids another
       writeStepsAndEffects(row, result, now, report);
       return true;
     });
@@ -326,7 +319,7 @@ export function createExecutor(options: ExecutorOptions) {
     } catch (error) {
       if (!isolate) throw error;
       const failed: EnrollmentState = { ...startEnrollment(journey.graph, event, now), status: 'failed', wakeAt: null, error: error instanceof Error ? error.message : String(error) };
-      if (st.insertEnrollment.run({ ...row, ...rowFields(failed, now) }).changes === 0) return;
+      if (!insertEnrollment(row, failed, now)) return;
       report.failed++;
       log.error({ enrollmentId: id, journeyId: journey.id, err: error }, 'enrollment failed');
     }
@@ -343,7 +336,7 @@ export function createExecutor(options: ExecutorOptions) {
       if (outcome.converted) report.converted++;
       if (outcome.exited) {
         report.exited++;
-        st.insertStep.run(row.id, row.journeyId, row.version, state.nodeId, now, outcome.converted ? 'exited: goal reached' : `exited: ${event.name}`);
+        stepLog.record(row.id, row.journeyId, row.version, now, [{ nodeId: state.nodeId, outcome: outcome.converted ? 'exited: goal reached' : `exited: ${event.name}` }]);
       }
       const s = outcome.state;
       st.updateEnrollment.run({
@@ -414,16 +407,16 @@ export function createExecutor(options: ExecutorOptions) {
   function exitArchived(now: number, report: TickReport): void {
     for (;;) {
       let read = 0;
-      sqlite.transaction(() => {
+      runBatch(report, () => {
         const rows = st.inArchived.all(batchSize) as EnrollmentRow[];
         read = rows.length;
         for (const row of rows) {
           const s: EnrollmentState = { ...parse<EnrollmentState>(row.state), status: 'exited', wakeAt: null, awaiting: null };
           st.updateEnrollment.run({ id: row.id, nodeId: s.nodeId, status: 'exited', wakeAt: null, awaitingEvent: null, state: JSON.stringify(s), now, endedAt: now, goalReachedAt: s.goalReachedAt, error: null, heldEvent: null });
-          st.insertStep.run(row.id, row.journeyId, row.version, s.nodeId, now, 'exited: journey archived');
+          stepLog.record(row.id, row.journeyId, row.version, now, [{ nodeId: s.nodeId, outcome: 'exited: journey archived' }]);
           report.exited++;
         }
-      }).immediate();
+      });
       if (read === 0) return;
     }
   }

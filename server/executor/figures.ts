@@ -1,4 +1,4 @@
-// Figures of a journey from its step log and enrollments: per node, per edge, and conversions.
+// Figures of a journey from its step counts and enrollments: per node, per edge, and conversions.
 import type { Db } from '../db/client.ts';
 
 export interface JourneyFigures {
@@ -20,14 +20,9 @@ export function journeyFigures(db: Db, journeyId: string): JourneyFigures {
   const totals = sqlite
     .prepare(`SELECT count(*) AS enrolled, count(goal_reached_at) AS converted FROM enrollments WHERE journey_id = ?`)
     .get(journeyId) as { enrolled: number; converted: number };
+  // Outcomes are counted by kind (steps.ts outcomeKind), in the transaction that logged the steps.
   const steps = sqlite
-    .prepare(
-      `SELECT node_id AS nodeId,
-         CASE WHEN outcome LIKE 'waiting%' THEN 'waiting' WHEN outcome LIKE 'failed%' THEN 'failed'
-              WHEN outcome LIKE 'exited%' THEN 'exited' WHEN outcome LIKE 'moved%' THEN 'moved' ELSE outcome END AS outcome,
-         count(*) AS n
-       FROM step_log WHERE journey_id = ? GROUP BY 1, 2`,
-    )
+    .prepare(`SELECT node_id AS nodeId, outcome, n FROM journey_step_counts WHERE journey_id = ?`)
     .all(journeyId) as { nodeId: string; outcome: string; n: number }[];
   const waiting = sqlite
     .prepare(`SELECT node_id AS nodeId, count(*) AS n FROM enrollments WHERE journey_id = ? AND status IN ('active', 'waiting') GROUP BY 1`)
@@ -72,6 +67,10 @@ export function contactJourneys(db: Db, contactId: string, limit = 50): ContactJ
        FROM enrollments e JOIN journeys j ON j.id = e.journey_id WHERE e.contact_id = ? ORDER BY e.enrolled_at DESC LIMIT ?`,
     )
     .all(contactId, limit) as Omit<ContactJourneyRun, 'path'>[];
-  const path = sqlite.prepare(`SELECT node_id AS nodeId, at, outcome FROM step_log WHERE enrollment_id = ? ORDER BY id`);
-  return runs.map((r) => ({ ...r, path: path.all(r.enrollmentId) as ContactJourneyRun['path'] }));
+  const advances = sqlite.prepare(`SELECT at, steps FROM step_log WHERE enrollment_id = ? ORDER BY id`);
+  const pathOf = (enrollmentId: string): ContactJourneyRun['path'] =>
+    (advances.all(enrollmentId) as { at: number; steps: string }[]).flatMap(({ at, steps }) =>
+      (JSON.parse(steps) as [string, string][]).map(([nodeId, outcome]) => ({ nodeId, at, outcome })),
+    );
+  return runs.map((r) => ({ ...r, path: pathOf(r.enrollmentId) }));
 }

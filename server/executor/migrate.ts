@@ -2,6 +2,7 @@
 import type { JourneyGraph } from '../../shared/journey/graph.ts';
 import type { EnrollmentState } from '../../shared/journey/interpret.ts';
 import type Database from 'better-sqlite3';
+import { createStepLog } from './steps.ts';
 
 export type MigrationChoice = 'stay' | 'same_node' | 'exit';
 
@@ -25,7 +26,7 @@ export function migrateEnrollments(sqlite: Database.Database, journeyId: string,
   const oldGraphs = new Map<number, Map<string, string>>();
   const move = sqlite.prepare(`UPDATE enrollments SET version = ?, updated_at = ? WHERE id = ?`);
   const exit = sqlite.prepare(`UPDATE enrollments SET status = 'exited', wake_at = NULL, awaiting_event = NULL, state = ?, ended_at = ?, updated_at = ? WHERE id = ?`);
-  const step = sqlite.prepare(`INSERT INTO step_log (enrollment_id, journey_id, version, node_id, at, outcome) VALUES (?, ?, ?, ?, ?, ?)`);
+  const steps = createStepLog(sqlite);
 
   for (const row of rows) {
     if (!oldGraphs.has(row.version)) {
@@ -36,15 +37,16 @@ export function migrateEnrollments(sqlite: Database.Database, journeyId: string,
     const sameKind = kinds.get(row.nodeId) !== undefined && kinds.get(row.nodeId) === oldGraphs.get(row.version)!.get(row.nodeId);
     if (choice === 'same_node' && sameKind) {
       move.run(toVersion, now, row.id);
-      step.run(row.id, journeyId, toVersion, row.nodeId, now, `moved from version ${row.version}`);
+      steps.record(row.id, journeyId, toVersion, now, [{ nodeId: row.nodeId, outcome: `moved from version ${row.version}` }]);
       result.moved++;
     } else {
       const state: EnrollmentState = { ...(JSON.parse(row.state) as EnrollmentState), status: 'exited', wakeAt: null, awaiting: null };
       exit.run(JSON.stringify(state), now, now, row.id);
       const why = choice === 'exit' ? `exited: version ${toVersion} published` : `exited: node ${row.nodeId} not in version ${toVersion}`;
-      step.run(row.id, journeyId, row.version, row.nodeId, now, why);
+      steps.record(row.id, journeyId, row.version, now, [{ nodeId: row.nodeId, outcome: why }]);
       result.exited++;
     }
   }
+  steps.flush();
   return result;
 }

@@ -18,9 +18,10 @@ export function prepareStatements(sqlite: Database.Database) {
     journeyStatus: p(`SELECT status FROM journeys WHERE id = ?`),
     contact: p(`SELECT id, email, traits, phase, persona_key AS personaKey, subscription, timezone FROM contacts WHERE id = ?`),
     hasOpenEnrollment: p(`SELECT 1 FROM enrollments WHERE journey_id = ? AND contact_id = ? AND status IN ('active', 'waiting') LIMIT 1`),
+    // Positional parameters on the two per-contact inserts: binding by name costs a property look-up each.
     insertEnrollment: p(`INSERT OR IGNORE INTO enrollments
       (id, journey_id, version, contact_id, entry_key, node_id, status, wake_at, awaiting_event, state, enrolled_at, updated_at, ended_at, goal_reached_at, error)
-      VALUES (@id, @journeyId, @version, @contactId, @entryKey, @nodeId, @status, @wakeAt, @awaitingEvent, @state, @now, @now, @endedAt, @goalReachedAt, @error)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     updateEnrollment: p(`UPDATE enrollments SET node_id = @nodeId, status = @status, wake_at = @wakeAt, awaiting_event = @awaitingEvent,
       state = @state, updated_at = @now, ended_at = @endedAt, goal_reached_at = @goalReachedAt, error = @error, held_event = @heldEvent
       WHERE id = @id`),
@@ -37,10 +38,9 @@ export function prepareStatements(sqlite: Database.Database) {
     inArchived: p(`SELECT e.id, e.journey_id AS journeyId, e.version, e.contact_id AS contactId, e.state, e.held_event AS heldEvent
       FROM enrollments e JOIN journeys j ON j.id = e.journey_id
       WHERE e.status IN ('active', 'waiting') AND j.status = 'archived' LIMIT ?`),
-    insertStep: p(`INSERT INTO step_log (enrollment_id, journey_id, version, node_id, at, outcome) VALUES (?, ?, ?, ?, ?, ?)`),
     insertMessage: p(`INSERT OR IGNORE INTO messages
       (id, contact_id, enrollment_id, journey_id, node_id, visit, template_id, data, category, when_capped, status, next_attempt_at, created_at)
-      VALUES (@id, @contactId, @enrollmentId, @journeyId, @nodeId, @visit, @templateId, @data, @category, @whenCapped, 'queued', @now, @now)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`),
     insertWebhook: p(`INSERT OR IGNORE INTO webhook_calls (id, enrollment_id, node_id, visit, url, payload, status, next_attempt_at)
       VALUES (@id, @enrollmentId, @nodeId, @visit, @url, @payload, 'queued', @now)`),
     countEvents: p(`SELECT count(*) AS n FROM events WHERE contact_id = ? AND name = ? AND timestamp >= ?`),

@@ -85,5 +85,11 @@ export function messagesOf(db: Db, contactId: string) {
 }
 
 export function pathOf(db: Db, enrollmentId: string): string[] {
-  return db.select().from(stepLog).where(eq(stepLog.enrollmentId, enrollmentId)).orderBy(stepLog.id).all().map((s) => `${s.nodeId}:${s.outcome.split(' ')[0]}`);
+  return db
+    .select()
+    .from(stepLog)
+    .where(eq(stepLog.enrollmentId, enrollmentId))
+    .orderBy(stepLog.id)
+    .all()
+    .flatMap((s) => s.steps.map(([nodeId, outcome]) => `${nodeId}:${outcome.split(' ')[0]}`));
 }

@@ -1,11 +1,16 @@
 // Execution state: enrollments, the step log, queued webhooks, the event cursor and the tick lease.
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { EnrollmentState, IncomingEvent } from '../../../shared/journey/interpret.ts';
 import { ENROLLMENT_STATUSES } from '../../../shared/journey/interpret.ts';
 import { journeys } from '../schema.ts';
 import { contacts } from './contacts.ts';
 
-/** A contact's run through one journey version, identified by (journey, contact, entry key). */
+/**
+ * A contact's run through one journey version, identified by (journey, contact, entry key). Ids are
+ * time-ordered (server/ids.ts), so the primary key grows at its end; the indexes are the fewest the
+ * executor's look-ups need, because every index is written again for every contact that enters.
+ */
 export const enrollments = sqliteTable(
   'enrollments',
   {
@@ -34,14 +39,20 @@ export const enrollments = sqliteTable(
     error: text('error'),
   },
   (t) => [
-    uniqueIndex('enrollments_identity_idx').on(t.journeyId, t.contactId, t.entryKey),
+    // Contact first: it also serves every per-contact look-up (goals, exits, the contact's journeys).
+    uniqueIndex('enrollments_identity_idx').on(t.contactId, t.journeyId, t.entryKey),
     index('enrollments_due_idx').on(t.status, t.wakeAt),
-    index('enrollments_contact_idx').on(t.contactId, t.status),
     index('enrollments_journey_node_idx').on(t.journeyId, t.status, t.nodeId),
+    // Only runs waiting for an event are in it: arriving events find their waiters without touching the rest.
+    index('enrollments_awaiting_idx').on(t.contactId, t.awaitingEvent).where(sql`awaiting_event IS NOT NULL`),
   ],
 );
 
-/** Every node a run passes, with time and outcome: per-node figures and the contact's path come from here. */
+/**
+ * The path of every run: one row per advance, listing the nodes it passed with their outcomes
+ * (`[[nodeId, outcome], ...]`, all at `at`). The contact page reads it; per-node figures come from
+ * journeyStepCounts, kept in the same transaction.
+ */
 export const stepLog = sqliteTable(
   'step_log',
   {
@@ -51,11 +62,27 @@ export const stepLog = sqliteTable(
       .references(() => enrollments.id, { onDelete: 'cascade' }),
     journeyId: text('journey_id').notNull(),
     version: integer('version').notNull(),
-    nodeId: text('node_id').notNull(),
     at: integer('at').notNull(),
-    outcome: text('outcome').notNull(),
+    steps: text('steps', { mode: 'json' }).$type<[nodeId: string, outcome: string][]>().notNull(),
   },
-  (t) => [index('step_log_journey_node_idx').on(t.journeyId, t.nodeId), index('step_log_enrollment_idx').on(t.enrollmentId, t.id)],
+  (t) => [index('step_log_enrollment_idx').on(t.enrollmentId, t.id)],
+);
+
+/**
+ * How many steps each node of a journey recorded, by kind of outcome (an output taken, `waiting`,
+ * `failed`, `exited`, `moved`, ...): the canvas figures, without counting the step log.
+ */
+export const journeyStepCounts = sqliteTable(
+  'journey_step_counts',
+  {
+    journeyId: text('journey_id')
+      .notNull()
+      .references(() => journeys.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    outcome: text('outcome').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.journeyId, t.nodeId, t.outcome] })],
 );
 
 /** Webhook calls produced by webhook nodes: signed, retried with backoff, one per node visit. */
