@@ -1,9 +1,11 @@
 // Compiles a template version once: layout and partials inlined, MJML to HTML with the Liquid left in, then parsed, so a send only renders Liquid.
-import { convert } from 'html-to-text';
 import mjml2html from 'mjml';
 import type { Template } from 'liquidjs';
 import type { TemplateIssue } from '../../../shared/mail/settings.ts';
 import { htmlLiquid, liquidIssue, parseLiquid, textLiquid, unknownVariables } from './liquid.ts';
+import { convertToText } from './text.ts';
+
+export { htmlToText, tidyText } from './text.ts';
 
 export interface TemplateSource {
   subject: string;
@@ -28,6 +30,17 @@ export interface CompiledTemplate {
   text: Template[] | null;
   /** The compiled HTML before Liquid, for tests and the editor's "view compiled" action. */
   htmlSource: string;
+  /** The Liquid sources of the parsed fields, which another thread (the send preparation worker) parses again. */
+  sources: CompiledSources;
+}
+
+/** What a compiled template is made of, as text: Liquid over the compiled HTML, no MJML left. */
+export interface CompiledSources {
+  subject: string;
+  preheader: string;
+  html: string;
+  /** Null when the text part is generated per send (see CompiledTemplate.text). */
+  text: string | null;
 }
 
 export type CompileResult = { ok: true; compiled: CompiledTemplate } | { ok: false; issues: TemplateIssue[] };
@@ -165,43 +178,16 @@ export function wrapComponentLevelLiquid(doc: string): string {
 
 const LIQUID_IN_HTML = /\{%-?[\s\S]*?-?%\}|\{\{-?[\s\S]*?-?\}\}/g;
 
-const TEXT_OPTIONS = {
-  wordwrap: false as const,
-  selectors: [
-    { selector: 'img', format: 'skip' },
-    { selector: 'h1', options: { uppercase: false } },
-    { selector: 'h2', options: { uppercase: false } },
-    { selector: 'h3', options: { uppercase: false } },
-    { selector: 'table', format: 'block' },
-    { selector: 'tbody', format: 'block' },
-    { selector: 'tr', format: 'block' },
-    { selector: 'td', format: 'block' },
-    // The preheader (mj-preview) is hidden text for inbox previews, not content.
-    { selector: 'div[style*="display:none"]', format: 'skip' },
-    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-  ],
-};
-
-/** The plain-text part of rendered HTML. */
-export function htmlToText(html: string): string {
-  return tidyText(convert(html, TEXT_OPTIONS));
-}
-
-/** Liquid blocks leave blank lines behind in generated text; two line breaks are enough. */
-export function tidyText(text: string): string {
-  return text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
-}
-
 /**
  * The text part as a Liquid template, generated once from the compiled HTML: Liquid is swapped for
  * placeholders that html-to-text leaves alone, then put back.
  */
-function generatedTextTemplate(htmlSource: string): Template[] | null {
+function generatedTextTemplate(htmlSource: string): { source: string; templates: Template[] } | null {
   const saved: string[] = [];
   const shielded = htmlSource.replace(LIQUID_IN_HTML, (liquid) => `⟦${saved.push(liquid) - 1}⟧`);
-  const text = convert(shielded, TEXT_OPTIONS).replace(/⟦(\d+)⟧/g, (_, i: string) => saved[Number(i)] ?? '');
+  const text = convertToText(shielded).replace(/⟦(\d+)⟧/g, (_, i: string) => saved[Number(i)] ?? '');
   try {
-    return textLiquid.parse(text);
+    return { source: text, templates: textLiquid.parse(text) };
   } catch {
     return null;
   }
@@ -285,14 +271,17 @@ export async function compileTemplate(source: TemplateSource, set: PartialSet): 
     }
   };
   try {
+    const written = source.text.trim() !== '';
+    const text = written ? { source: source.text, templates: parse(textLiquid, source.text, 'text') } : generatedTextTemplate(htmlSource);
     return {
       ok: true,
       compiled: {
         subject: parse(textLiquid, source.subject, 'subject'),
         preheader: parse(textLiquid, source.preheader, 'preheader'),
         html: parse(htmlLiquid, htmlSource, 'body'),
-        text: source.text.trim() !== '' ? parse(textLiquid, source.text, 'text') : generatedTextTemplate(htmlSource),
+        text: text?.templates ?? null,
         htmlSource,
+        sources: { subject: source.subject, preheader: source.preheader, html: htmlSource, text: text?.source ?? null },
       },
     };
   } catch (error) {
