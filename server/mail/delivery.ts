@@ -5,11 +5,11 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import type { Sender } from '../db/schema.ts';
 import { log as defaultLog, type Logger } from '../log.ts';
-import { deflateHtml } from './archive.ts';
-import { composeMail, messageIdHeader, unsubscribeFooter } from './compose.ts';
-import { addTracking, type Links } from './links.ts';
-import { renderCompiled, type Rendered, type TemplateCache } from './render/renderer.ts';
+import { messageIdHeader } from './compose.ts';
+import type { Prepared, PrepareJob } from './outgoing.ts';
+import type { Preparer } from './preparer.ts';
 import { textLiquid } from './render/liquid.ts';
+import type { TemplateCache } from './render/renderer.ts';
 import { listSenders, readSendingSettings } from './settings.ts';
 import type { MailTransport, SendResult } from './transport.ts';
 
@@ -18,7 +18,8 @@ export interface DeliveryDeps {
   clock: Clock;
   transport: MailTransport;
   cache: TemplateCache;
-  links: Links;
+  /** Renders, composes and deflates each email (on a worker thread in the server). */
+  preparer: Preparer;
   log?: Logger;
   /** How long a claimed message is held; past it, a crashed send is claimed again. */
   leaseMs?: number;
@@ -93,6 +94,11 @@ interface SentRecord {
   providerId: string;
 }
 
+type Ready = Extract<Prepared, { ok: true }>;
+
+/** A Buffer over the bytes a worker sent back (they arrive as a plain Uint8Array), without copying them. */
+const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
 const emptyOutcomes = (): Record<Outcome, number> => ({ sent: 0, retry: 0, failed: 0, suppressed: 0, deferred: 0 });
 
 const CLAIM_COLUMNS = `id, contact_id AS contactId, template_id AS templateId, template_version AS templateVersion, data, category,
@@ -141,7 +147,7 @@ export interface Delivery {
 }
 
 export function createDelivery(deps: DeliveryDeps): Delivery {
-  const { db, clock, cache, links } = deps;
+  const { db, clock, cache, preparer } = deps;
   const log = deps.log ?? defaultLog;
   const leaseMs = deps.leaseMs ?? 120_000;
   const pollMs = deps.pollMs ?? 1_000;
@@ -202,62 +208,49 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     return status;
   }
 
-  async function renderMessage(
-    m: ClaimedRow,
-    data: MessageData,
-    contact: ContactRow,
-    batch: Batch,
-    sender: { name: string; email: string },
-    unsubscribeUrl: string,
-  ): Promise<Rendered | string> {
-    const contactData = { email: contact.email, traits: JSON.parse(contact.traits) as Record<string, unknown>, phase: contact.phase, personaKey: contact.personaKey, timezone: contact.timezone };
+  function notRendered(id: string, error: string): Outcome {
+    log.warn({ messageId: id, error }, 'email not rendered');
+    return finish(id, 'failed', error);
+  }
+
+  /** What the preparer needs to make the email ready, or why the message cannot be sent (a template problem). */
+  async function jobFor(m: ClaimedRow, data: MessageData, contact: ContactRow, to: string, batch: Batch, isMarketing: boolean): Promise<PrepareJob | string> {
+    const sender = senderFor(batch, data.senderId);
+    const envelope = { messageId: m.id, contactId: contact.id, to, from: { name: sender.name, email: sender.email }, replyTo: sender.replyTo, date: clock.now().getTime(), listUnsubscribe: isMarketing };
+    const traits = JSON.parse(contact.traits) as Record<string, unknown>;
     if (m.templateId === '$notify') {
-      const scope = { contact: { email: contact.email, traits: contactData.traits } };
+      const scope = { contact: { email: contact.email, traits } };
       const subject = String(textLiquid.parseAndRenderSync(data.subject ?? 'Kairos notification', scope));
       const text = String(textLiquid.parseAndRenderSync(data.message ?? '', scope));
       const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
       const html = `<!doctype html><html><body style="font-family:Arial,sans-serif;font-size:15px;color:#1e293b;"><p>${esc(text).replace(/\n/g, '<br>')}</p><p style="color:#64748b;font-size:13px;">Contact: ${esc(contact.email)}</p></body></html>`;
-      return { subject, text: `${text}\n\nContact: ${contact.email}`, html };
+      return { ...envelope, content: { kind: 'rendered', subject, text: `${text}\n\nContact: ${contact.email}`, html } };
     }
     if (m.templateVersion === null) return `There is no template "${m.templateId}"; it was deleted after this message was queued.`;
     const version = versionOf(m.templateId, m.templateVersion);
     if (!version) return `Template "${m.templateId}" has no version ${m.templateVersion}.`;
     const result = await cache.compile({ templateId: m.templateId, version: m.templateVersion, ...version }, batch.partialStamp);
     if (!result.ok) return `Template "${m.templateId}" version ${m.templateVersion} does not compile: ${result.issues[0]?.message ?? 'unknown problem'}`;
-    const preferencesUrl = links.preferencesUrl(contact.id);
-    try {
-      const rendered = renderCompiled(
-        result.compiled,
-        {
-          contact: contactData,
-          event: data.entry?.properties ?? null,
-          brand: batch.settings.brand,
-          sender,
-          links: {
-            unsubscribeUrl,
-            preferencesUrl,
-            confirmUrl: data.purpose === 'confirmation' ? links.confirmUrl(contact.id, data.issuedAt ?? m.createdAt) : undefined,
-          },
-        },
-        data.subjectOverride ? cache.subjectOverride(data.subjectOverride) : null,
-      );
-      let { html, text } = rendered;
-      if (m.category === 'marketing' && !html.includes(unsubscribeUrl)) {
-        const footer = unsubscribeFooter(unsubscribeUrl, preferencesUrl);
-        const close = html.lastIndexOf('</body>');
-        html = close === -1 ? html + footer.html : html.slice(0, close) + footer.html + html.slice(close);
-        text += footer.text;
-      }
-      return { subject: rendered.subject, html: addTracking(html, m.id, links), text };
-    } catch (error) {
-      return `Template "${m.templateId}" could not be rendered for this contact: ${error instanceof Error ? error.message : String(error)}`;
-    }
+    return {
+      ...envelope,
+      content: {
+        kind: 'template',
+        key: `${m.templateId}@${m.templateVersion}#${batch.partialStamp}`,
+        sources: result.compiled.sources,
+        subjectOverride: data.subjectOverride || null,
+        contact: { email: contact.email, traits, phase: contact.phase, personaKey: contact.personaKey, timezone: contact.timezone },
+        event: data.entry?.properties ?? null,
+        brand: batch.settings.brand,
+        confirmIssuedAt: data.purpose === 'confirmation' ? (data.issuedAt ?? m.createdAt) : null,
+        marketing: m.category === 'marketing',
+      },
+    };
   }
 
-  function record(m: ClaimedRow, to: string, result: SendResult, rendered: Rendered, headerId: string): Outcome {
+  function record(m: ClaimedRow, to: string, result: SendResult, prepared: Ready, headerId: string): Outcome {
     const now = clock.now().getTime();
     if (result.ok) {
-      recordSent({ id: m.id, now, subject: rendered.subject, html: deflateHtml(rendered.html), text: rendered.text, messageIdHeader: headerId, providerId: result.response.slice(0, 200) });
+      recordSent({ id: m.id, now, subject: prepared.subject, html: asBuffer(prepared.htmlDeflated), text: prepared.text, messageIdHeader: headerId, providerId: result.response.slice(0, 200) });
       log.debug({ messageId: m.id, to }, 'email sent');
       return 'sent';
     }
@@ -312,27 +305,13 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     }
     if (isMarketing) approved.set(contact.id, (approved.get(contact.id) ?? 0) + 1);
     try {
-      const sender = senderFor(batch, data.senderId);
-      const unsubscribeUrl = links.unsubscribeUrl(contact.id);
-      const rendered = await renderMessage(m, data, contact, batch, sender, unsubscribeUrl);
-      if (typeof rendered === 'string') {
-        log.warn({ messageId: m.id, error: rendered }, 'email not rendered');
-        return finish(m.id, 'failed', rendered);
-      }
-      const headerId = messageIdHeader(m.id, sender.email);
-      const mail = composeMail({
-        messageId: m.id,
-        to,
-        from: sender,
-        replyTo: sender.replyTo,
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        date: clock.now(),
-        unsubscribeUrl: isMarketing ? unsubscribeUrl : null,
-      });
-      const result = await transport.send(mail);
-      return record(m, to, result, rendered, headerId);
+      const job = await jobFor(m, data, contact, to, batch, isMarketing);
+      if (typeof job === 'string') return notRendered(m.id, job);
+      const prepared = await preparer.prepare(job);
+      if (!prepared.ok) return notRendered(m.id, `Template "${m.templateId}" could not be rendered for this contact: ${prepared.renderError}`);
+      // Composed by the preparer; nodemailer streams it through the pool with the envelope it would have taken from the headers.
+      const result = await transport.send({ raw: asBuffer(prepared.raw), envelope: { from: job.from.email, to } });
+      return record(m, to, result, prepared, messageIdHeader(m.id, job.from.email));
     } finally {
       if (isMarketing) {
         const left = (approved.get(contact.id) ?? 1) - 1;
@@ -416,6 +395,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     start() {
       if (running) return;
       running = true;
+      preparer.warm();
       tick();
     },
     async stop() {

@@ -7,6 +7,7 @@ import { composeMail } from './compose.ts';
 import { createDelivery, type Delivery } from './delivery.ts';
 import { startSmtpServer, type RunningSmtpServer } from './devSmtp.ts';
 import { createLinks, type Links } from './links.ts';
+import { createPreparer } from './preparer.ts';
 import { previewLinks, previewTemplate, type PreviewInput } from './preview.ts';
 import { TemplateCache } from './render/renderer.ts';
 import { readSendingSettings, resolveSender } from './settings.ts';
@@ -44,6 +45,8 @@ export interface MailOptions {
   pollMs?: number;
   /** Start the delivery loop (the server does; tests drive runOnce themselves). */
   startLoop?: boolean;
+  /** Prepare emails on a worker thread (the default) or, false, on the delivery loop's own thread. */
+  prepareInWorker?: boolean;
 }
 
 /**
@@ -72,7 +75,8 @@ export async function startMail(options: MailOptions): Promise<MailRuntime> {
   const links = createLinks(options.publicUrl, tokens);
   const cache = new TemplateCache(db);
   let transport = makeTransport();
-  const delivery = createDelivery({ db, clock, transport, cache, links, log, leaseMs: options.leaseMs, pollMs: options.pollMs });
+  const preparer = createPreparer({ secret: options.secret, publicUrl: options.publicUrl, log, worker: options.prepareInWorker });
+  const delivery = createDelivery({ db, clock, transport, cache, preparer, log, leaseMs: options.leaseMs, pollMs: options.pollMs });
   if (options.startLoop) delivery.start();
 
   const runtime: MailRuntime = {
@@ -112,6 +116,7 @@ export async function startMail(options: MailOptions): Promise<MailRuntime> {
     async stop() {
       runtimes.delete(db);
       await delivery.stop();
+      await preparer.close();
       transport.close();
       await devServer?.close();
     },

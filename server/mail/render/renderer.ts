@@ -1,8 +1,6 @@
 // Compiled templates, cached per version and partial revisions; rendering them for a contact is in render.ts.
-import type { Template } from 'liquidjs';
 import type { Db } from '../../db/client.ts';
 import { compileTemplate, type CompileResult, type PartialSet } from './compile.ts';
-import { textLiquid } from './liquid.ts';
 
 export { contactScope, renderCompiled, type ContactData, type RenderData, type RenderLinks, type Rendered } from './render.ts';
 
@@ -24,7 +22,6 @@ const MAX_CACHED = 200;
  */
 export class TemplateCache {
   private readonly compiled = new Map<string, Promise<CompileResult>>();
-  private readonly subjects = new Map<string, Template[]>();
 
   constructor(private readonly db: Db) {}
 
@@ -53,16 +50,5 @@ export class TemplateCache {
       if (this.compiled.size > MAX_CACHED) this.compiled.delete(this.compiled.keys().next().value as string);
     }
     return entry;
-  }
-
-  /** A parsed subject override; node overrides repeat across a journey's messages. */
-  subjectOverride(text: string): Template[] {
-    let parsed = this.subjects.get(text);
-    if (!parsed) {
-      parsed = textLiquid.parse(text);
-      this.subjects.set(text, parsed);
-      if (this.subjects.size > MAX_CACHED) this.subjects.delete(this.subjects.keys().next().value as string);
-    }
-    return parsed;
   }
 }

@@ -1,0 +1,138 @@
+// An email made ready to send: rendered for its contact, footer and tracking added, composed as MIME, its HTML deflated for keeping.
+// No database and no clock: the job carries everything, so this runs in the send preparation worker (or in-process as a fallback).
+import type { Template } from 'liquidjs';
+import type { SendingSettings } from '../../shared/mail/settings.ts';
+import { deflateHtml } from './archive.ts';
+import { composeMail, unsubscribeFooter } from './compose.ts';
+import { addTracking, createLinks, type Links } from './links.ts';
+import { buildMime } from './mime.ts';
+import type { CompiledSources } from './render/compile.ts';
+import { textLiquid } from './render/liquid.ts';
+import { parseCompiledSources, renderCompiled, type ContactData, type RenderableTemplate, type Rendered } from './render/render.ts';
+import { createTokens } from './tokens.ts';
+
+/** A template version to render for the contact. */
+export interface TemplateContent {
+  kind: 'template';
+  /** Template, version and partial revisions: the key of the compiled template. */
+  key: string;
+  /** The compiled template; may be left out once this preparation has seen the key. */
+  sources?: CompiledSources;
+  subjectOverride: string | null;
+  contact: ContactData;
+  event: Record<string, unknown> | null;
+  brand: SendingSettings['brand'];
+  /** The double opt-in confirmation: when its link was issued, so the link can expire. */
+  confirmIssuedAt: number | null;
+  /** Marketing mail whose template lost its unsubscribe link gets the footer: every marketing email carries one. */
+  marketing: boolean;
+}
+
+/** Content rendered already (the internal notifications): composed as it is, no tracking. */
+export interface RenderedContent extends Rendered {
+  kind: 'rendered';
+}
+
+export interface PrepareJob {
+  messageId: string;
+  contactId: string;
+  to: string;
+  from: { name: string; email: string };
+  replyTo: string | null;
+  /** The Date header (ms). */
+  date: number;
+  /** Marketing mail from a journey carries List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
+  listUnsubscribe: boolean;
+  content: TemplateContent | RenderedContent;
+}
+
+export type Prepared =
+  /** raw: the whole MIME message; htmlDeflated, subject and text: what is kept of it once sent. */
+  | { ok: true; subject: string; text: string; htmlDeflated: Uint8Array; raw: Uint8Array }
+  /** The template cannot be rendered for this contact (a Liquid runtime error). */
+  | { ok: false; renderError: string };
+
+export interface Preparation {
+  prepare(job: PrepareJob): Promise<Prepared>;
+}
+
+const MAX_CACHED = 200;
+
+function remember<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
+    if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  }
+  return value;
+}
+
+/** Prepares emails with links signed by `secret`; parsed templates and subject overrides are kept per key. */
+export function createPreparation(secret: string, publicUrl: string): Preparation {
+  const links: Links = createLinks(publicUrl, createTokens(secret));
+  const templates = new Map<string, RenderableTemplate>();
+  const subjects = new Map<string, Template[]>();
+
+  function templateFor(c: TemplateContent): RenderableTemplate {
+    const template = c.sources ? remember(templates, c.key, () => parseCompiledSources(c.sources!)) : templates.get(c.key);
+    // The preparer sends the sources with the first job of each key; a miss is a bug, left to the lease.
+    if (!template) throw new Error(`no compiled template for ${c.key}`);
+    return template;
+  }
+
+  /** Throws a RenderError (liquidjs) when the template cannot be rendered for this contact. */
+  function render(job: PrepareJob, c: TemplateContent, template: RenderableTemplate): Rendered {
+    const unsubscribeUrl = links.unsubscribeUrl(job.contactId);
+    const preferencesUrl = links.preferencesUrl(job.contactId);
+    const rendered = renderCompiled(
+      template,
+      {
+        contact: c.contact,
+        event: c.event,
+        brand: c.brand,
+        sender: job.from,
+        links: { unsubscribeUrl, preferencesUrl, confirmUrl: c.confirmIssuedAt === null ? undefined : links.confirmUrl(job.contactId, c.confirmIssuedAt) },
+      },
+      c.subjectOverride ? remember(subjects, c.subjectOverride, () => textLiquid.parse(c.subjectOverride!)) : null,
+    );
+    let { html, text } = rendered;
+    if (c.marketing && !html.includes(unsubscribeUrl)) {
+      const footer = unsubscribeFooter(unsubscribeUrl, preferencesUrl);
+      const close = html.lastIndexOf('</body>');
+      html = close === -1 ? html + footer.html : html.slice(0, close) + footer.html + html.slice(close);
+      text += footer.text;
+    }
+    return { subject: rendered.subject, html: addTracking(html, job.messageId, links), text };
+  }
+
+  return {
+    async prepare(job) {
+      let rendered: Rendered;
+      if (job.content.kind === 'rendered') {
+        rendered = job.content;
+      } else {
+        const template = templateFor(job.content);
+        try {
+          rendered = render(job, job.content, template);
+        } catch (error) {
+          return { ok: false, renderError: error instanceof Error ? error.message : String(error) };
+        }
+      }
+      const mail = composeMail({
+        messageId: job.messageId,
+        to: job.to,
+        from: job.from,
+        replyTo: job.replyTo,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        date: new Date(job.date),
+        unsubscribeUrl: job.listUnsubscribe ? links.unsubscribeUrl(job.contactId) : null,
+      });
+      // Built here, so the sending thread only streams it.
+      const raw = buildMime({ ...mail, text: rendered.text, html: rendered.html });
+      return { ok: true, subject: rendered.subject, text: rendered.text, htmlDeflated: deflateHtml(rendered.html), raw };
+    },
+  };
+}
