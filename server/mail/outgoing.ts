@@ -58,13 +58,24 @@ export interface Preparation {
 
 const MAX_CACHED = 200;
 
-function remember<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  let value = cache.get(key);
-  if (value === undefined) {
-    value = make();
-    cache.set(key, value);
-    if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
+/** The job left the compiled template out, and this preparation no longer (or never) had it: send it again with it. */
+export class UnknownTemplateError extends Error {
+  constructor(readonly key: string) {
+    super(`no compiled template for ${key}`);
   }
+}
+
+/** The cached value, made if missing; the least recently used one goes when the cache is full. */
+function remember<T>(cache: Map<string, T>, key: string, make: (() => T) | null): T | undefined {
+  let value = cache.get(key);
+  if (value !== undefined) {
+    cache.delete(key);
+  } else {
+    if (!make) return undefined;
+    value = make();
+    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  }
+  cache.set(key, value);
   return value;
 }
 
@@ -75,9 +86,9 @@ export function createPreparation(secret: string, publicUrl: string): Preparatio
   const subjects = new Map<string, Template[]>();
 
   function templateFor(c: TemplateContent): RenderableTemplate {
-    const template = c.sources ? remember(templates, c.key, () => parseCompiledSources(c.sources!)) : templates.get(c.key);
-    // The preparer sends the sources with the first job of each key; a miss is a bug, left to the lease.
-    if (!template) throw new Error(`no compiled template for ${c.key}`);
+    const sources = c.sources;
+    const template = remember(templates, c.key, sources ? () => parseCompiledSources(sources) : null);
+    if (!template) throw new UnknownTemplateError(c.key);
     return template;
   }
 
@@ -94,7 +105,7 @@ export function createPreparation(secret: string, publicUrl: string): Preparatio
         sender: job.from,
         links: { unsubscribeUrl, preferencesUrl, confirmUrl: c.confirmIssuedAt === null ? undefined : links.confirmUrl(job.contactId, c.confirmIssuedAt) },
       },
-      c.subjectOverride ? remember(subjects, c.subjectOverride, () => textLiquid.parse(c.subjectOverride!)) : null,
+      c.subjectOverride ? remember(subjects, c.subjectOverride, () => textLiquid.parse(c.subjectOverride!))! : null,
     );
     let { html, text } = rendered;
     if (c.marketing && !html.includes(unsubscribeUrl)) {

@@ -16,6 +16,8 @@ export interface PreparerOptions {
   log: Logger;
   /** false: prepare on the calling thread. */
   worker?: boolean;
+  /** The worker's entry module, when not prepareWorker.cjs (tests start one that fails). */
+  workerEntry?: URL;
 }
 
 interface Pending {
@@ -24,7 +26,7 @@ interface Pending {
   reject(error: Error): void;
 }
 
-type Reply = { id: number; result: Prepared } | { id: number; error: string };
+type Reply = { id: number; result: Prepared } | { id: number; error: string } | { id: number; unknownTemplate: true };
 
 export function createPreparer(options: PreparerOptions): Preparer {
   const { log } = options;
@@ -55,11 +57,16 @@ export function createPreparer(options: PreparerOptions): Preparer {
 
   function start(): Worker {
     // Node 20 does not give worker threads tsx's loader, so a CommonJS entry registers it before loading the TypeScript.
-    const w = new Worker(new URL('./prepareWorker.cjs', import.meta.url), { workerData: { secret: options.secret, publicUrl: options.publicUrl } });
+    const w = new Worker(options.workerEntry ?? new URL('./prepareWorker.cjs', import.meta.url), { workerData: { secret: options.secret, publicUrl: options.publicUrl } });
     w.unref();
     w.on('message', (reply: Reply) => {
       const p = pending.get(reply.id);
       if (!p) return;
+      if ('unknownTemplate' in reply) {
+        // The worker's cache let the template go: the same job again, this time with it.
+        w.postMessage({ id: reply.id, job: p.job });
+        return;
+      }
       pending.delete(reply.id);
       if (pending.size === 0) w.unref();
       if ('result' in reply) p.resolve(reply.result);
@@ -83,7 +90,7 @@ export function createPreparer(options: PreparerOptions): Preparer {
       let message = job;
       if (job.content.kind === 'template') {
         if (known.has(job.content.key)) message = { ...job, content: { ...job.content, sources: undefined } };
-        else known.add(job.content.key);
+        else if (known.add(job.content.key).size > 1_000) known.clear();
       }
       const id = nextId++;
       // Held while it works for us, so a process waiting only on it does not exit; idle, it keeps nothing alive.
