@@ -1,7 +1,7 @@
 // Template compilation: starter templates, Liquid and MJML problems with their lines, escaping, partials and layouts.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SENDING_SETTINGS } from '../../shared/mail/settings.ts';
-import { compileTemplate, wrapComponentLevelLiquid, type PartialSet, type TemplateSource } from '../../server/mail/render/compile.ts';
+import { compileTemplate, htmlToText, wrapComponentLevelLiquid, type PartialSet, type TemplateSource } from '../../server/mail/render/compile.ts';
 import { renderCompiled, type RenderData } from '../../server/mail/render/renderer.ts';
 import { readStarterFile, readStarterManifest } from '../../server/mail/starterTemplates.ts';
 import { STARTER_TEMPLATE_IDS } from '../../shared/journey/starters.ts';
@@ -63,6 +63,15 @@ describe('starter templates', () => {
     }
     // Responsive: MJML's mobile breakpoint is in the head.
     expect(out.html).toMatch(/@media only screen and \(min-width:480px\)/);
+  });
+
+  it.each(manifest.templates.map((t) => [t.id, t] as const))('%s: the text part made from the text template compiled once is what the rendered HTML says', async (_id, t) => {
+    const c = await compiled({ subject: t.subject, preheader: t.preheader, body: readStarterFile(t.file), text: '', layout: t.layout });
+    expect(c.text).not.toBeNull();
+    for (const first_name of ['Ana', `O'Brien & <Sons> "Ltd"`, '']) {
+      const out = renderCompiled(c, data({ contact: { email: 'ana@example.com', traits: { first_name } }, event: t.previewEvent }));
+      expect(out.text).toBe(htmlToText(out.html));
+    }
   });
 });
 
