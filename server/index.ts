@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from './config.ts';
+import { startCheckpointer } from './db/checkpointer.ts';
+import { databaseFile } from './db/client.ts';
 import { scheduleLapseCheck } from './contacts/lapse.ts';
 import { createExecutor } from './executor/executor.ts';
 import { scheduleExecutor } from './executor/schedule.ts';
@@ -13,6 +15,7 @@ import { openWorkspace } from './workspace.ts';
 
 const config = loadConfigOrExit();
 const workspace = openWorkspace(config);
+const checkpointer = startCheckpointer(workspace.db, databaseFile(config.dataDir), log);
 const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 const app = createApp({ db: workspace.db, auth: workspace.auth, clock: workspace.clock, clientDir });
 
@@ -42,10 +45,13 @@ function shutdown(signal: string) {
   lapseTask.stop();
   server.close(() => {
     // The delivery loop finishes the messages in flight before the database closes.
-    void mail.stop().finally(() => {
-      workspace.close();
-      process.exit(0);
-    });
+    void mail
+      .stop()
+      .then(() => checkpointer.stop())
+      .finally(() => {
+        workspace.close();
+        process.exit(0);
+      });
   });
   server.closeAllConnections();
 }

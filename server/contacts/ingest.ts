@@ -66,12 +66,21 @@ export function ingestQueue(db: Db, clock: Clock): (calls: readonly SegmentCall[
     const group = take <= 0 ? waiting : waiting.slice(0, take);
     waiting = take <= 0 ? [] : waiting.slice(take);
     if (waiting.length > 0) schedule();
-    const outcomes: ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] = [];
-    try {
+    type Outcome = { ok: true; result: IngestResult } | { ok: false; error: unknown };
+    let outcomes: Outcome[] = [];
+    // Every request of the group in one transaction. Only if one of them fails is the group run again with a
+    // savepoint per request, so that one is rolled back alone: a savepoint journals every page it first changes,
+    // which costs as much again as storing the events.
+    const run = (isolated: boolean) =>
       db.transaction(() => {
+        outcomes = [];
         const now = clock.now().getTime();
         const rules = loadRules(db);
         for (const item of group) {
+          if (!isolated) {
+            outcomes.push({ ok: true, result: storeCalls(db, now, rules, item.calls, item.ip) });
+            continue;
+          }
           try {
             outcomes.push({ ok: true, result: db.transaction(() => storeCalls(db, now, rules, item.calls, item.ip)) });
           } catch (error) {
@@ -79,6 +88,12 @@ export function ingestQueue(db: Db, clock: Clock): (calls: readonly SegmentCall[
           }
         }
       });
+    try {
+      try {
+        run(false);
+      } catch {
+        run(true);
+      }
     } catch (error) {
       for (const item of group) item.reject(error);
       return;

@@ -8,9 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApiKey } from '../../server/contacts/apiKeys.ts';
-import { openDatabase } from '../../server/db/client.ts';
+import { startCheckpointer } from '../../server/db/checkpointer.ts';
+import { databaseFile, openDatabase } from '../../server/db/client.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createApp } from '../../server/http/app.ts';
+import { log } from '../../server/log.ts';
 import { openWorkspace } from '../../server/workspace.ts';
 
 const mode = process.argv[2];
@@ -26,6 +28,8 @@ if (mode === 'kairos') {
   const config = loadConfig({ DATA_DIR: dataDir, SECRET: 'kairos-bench-secret-0123456789abcdefghij' });
   if (!config.ok) throw new Error(config.errors.join('; '));
   const ws = openWorkspace(config.config);
+  // As server/index.ts runs it.
+  startCheckpointer(ws.db, databaseFile(config.config.dataDir), log);
   const { key } = createApiKey(ws.db, ws.clock, { name: 'bench' });
   listen(createApp({ db: ws.db, auth: ws.auth, clientDir: dataDir }), key);
 } else if (mode === 'bare') {
