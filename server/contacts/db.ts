@@ -112,10 +112,10 @@ function prepare(db: Db) {
     insertContact: c.prepare(
       `INSERT INTO contacts (${COLUMNS}) VALUES (@id, @email, @external_id, @traits, @name, @persona_key, @persona_source, @phase, @subscription, @consent_at, @consent_source, @consent_ip, @timezone, @last_active_at, @created_at, @updated_at)`,
     ),
-    /** Returns no row when the messageId was stored before: the caller then skips the call. */
-    insertEvent: c.prepare<[string, string, string, number, number, string | null], { id: number }>(
+    /** Changes nothing when the messageId was stored before: the caller then skips the call. (No RETURNING: it costs a temporary table per row.) */
+    insertEvent: c.prepare<[string, string, string, number, number, string | null]>(
       `INSERT INTO events (contact_id, name, properties, timestamp, received_at, message_id) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (message_id) DO NOTHING RETURNING id`,
+       ON CONFLICT (message_id) DO NOTHING`,
     ),
     eventMessageSeen: c.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE message_id = ?'),
     unresolvedMessageSeen: c.prepare<[string], { one: number }>('SELECT 1 AS one FROM unresolved_calls WHERE message_id = ?'),
@@ -197,8 +197,8 @@ export function writeEvent(
   db: Db,
   e: { contactId: string; name: string; properties: Record<string, unknown>; timestamp: number; receivedAt: number; messageId?: string | null },
 ): number | null {
-  const row = statements(db).insertEvent.get(e.contactId, e.name, JSON.stringify(e.properties), e.timestamp, e.receivedAt, e.messageId ?? null);
-  return row?.id ?? null;
+  const info = statements(db).insertEvent.run(e.contactId, e.name, JSON.stringify(e.properties), e.timestamp, e.receivedAt, e.messageId ?? null);
+  return info.changes === 1 ? Number(info.lastInsertRowid) : null;
 }
 
 export function replaceSearchTerms(db: Db, contactId: string, terms: readonly string[]): void {

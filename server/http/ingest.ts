@@ -52,7 +52,7 @@ export function ingestRouter({ db, clock }: { db: Db; clock: Clock }): Router {
   // Compressed bodies are inflated (the SDKs gzip); the limit counts the inflated bytes, as Segment's does.
   const body = (limit: number) => express.raw({ type: () => true, limit, inflate: true });
 
-  const handle = (parse: (body: unknown) => ParseResult) => async (req: Request, res: Response) => {
+  const handle = (parse: (body: unknown, bodyBytes: number) => ParseResult) => async (req: Request, res: Response) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let payload: unknown;
     try {
@@ -60,7 +60,7 @@ export function ingestRouter({ db, clock }: { db: Db; clock: Clock }): Router {
     } catch {
       return refuse(res, 400, raw.length === 0 ? 'body: is empty; send a JSON object' : 'body: is not valid JSON');
     }
-    const parsed = parse(payload);
+    const parsed = parse(payload, raw.length);
     if (!parsed.ok) return refuse(res, 400, parsed.error);
     const result = await ingest(parsed.calls, { ip: req.ip ?? null });
     if (parsed.calls.length > 1) log.debug({ ...result, calls: parsed.calls.length }, 'batch ingested');
