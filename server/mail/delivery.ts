@@ -99,6 +99,10 @@ type Ready = Extract<Prepared, { ok: true }>;
 /** A Buffer over the bytes a worker sent back (they arrive as a plain Uint8Array), without copying them. */
 const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
+/** Sent messages recorded in one transaction, at most; and how long the first of them waits for the others. */
+const RECORD_BATCH = 64;
+const RECORD_WAIT_MS = 20;
+
 const emptyOutcomes = (): Record<Outcome, number> => ({ sent: 0, retry: 0, failed: 0, suppressed: 0, deferred: 0 });
 
 const CLAIM_COLUMNS = `id, contact_id AS contactId, template_id AS templateId, template_version AS templateVersion, data, category,
@@ -174,12 +178,17 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   };
 
   /**
-   * Sends that succeeded, recorded together at the end of the event-loop turn: one transaction for the
-   * messages that finished together, because writing each rendered body alone costs more than sending it.
-   * Until then they count as in flight (status sending), which is what a crash may duplicate.
+   * Sends that succeeded, recorded together: one transaction per batch, because a transaction per email costs
+   * about twice as much per row (and writing each rendered body alone costs more than sending it). A batch is
+   * written once it is as large as what is still being sent, when nothing else is in flight, or RECORD_WAIT_MS
+   * after its first send. Until then its messages keep their place in the window and stay 'sending', which is
+   * what a crash may duplicate.
    */
   let pendingSent: SentRecord[] = [];
+  let recordTimer: NodeJS.Timeout | null = null;
   const flushSent = () => {
+    if (recordTimer) clearTimeout(recordTimer);
+    recordTimer = null;
     const batch = pendingSent;
     pendingSent = [];
     if (batch.length === 0) return;
@@ -193,8 +202,13 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     }
   };
   const recordSent = (r: SentRecord) => {
-    if (pendingSent.length === 0) setImmediate(flushSent);
     pendingSent.push(r);
+    if (pendingSent.length >= Math.min(RECORD_BATCH, inFlight.size)) flushSent();
+    else
+      recordTimer ??= setTimeout(() => {
+        flushSent();
+        pump();
+      }, RECORD_WAIT_MS);
   };
 
   function senderFor(batch: Batch, id: string | null | undefined): { name: string; email: string; replyTo: string | null } {
@@ -310,8 +324,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       const prepared = await preparer.prepare(job);
       if (!prepared.ok) return notRendered(m.id, `Template "${m.templateId}" could not be rendered for this contact: ${prepared.renderError}`);
       // Composed by the preparer; nodemailer streams it through the pool with the envelope it would have taken from the headers.
-      const result = await transport.send({ raw: asBuffer(prepared.raw), envelope: { from: job.from.email, to } });
-      return record(m, to, result, prepared, messageIdHeader(m.id, job.from.email));
+      const headerId = messageIdHeader(m.id, job.from.email);
+      const result = await transport.send({ raw: asBuffer(prepared.raw), envelope: { from: job.from.email, to }, messageId: headerId });
+      return record(m, to, result, prepared, headerId);
     } finally {
       if (isMarketing) {
         const left = (approved.get(contact.id) ?? 1) - 1;
@@ -330,6 +345,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     inFlight.add(work);
     void work.finally(() => {
       inFlight.delete(work);
+      if (inFlight.size === 0) flushSent();
       if (running) pump();
     });
     return work;
@@ -350,8 +366,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     if (!running || drained) return;
     const batch = current ?? (current = loadBatch());
     const size = windowSize(batch.settings);
-    const free = size - inFlight.size;
-    if (free < Math.ceil(size / 2) && inFlight.size > 0) return;
+    const held = inFlight.size + pendingSent.length;
+    const free = size - held;
+    if (free < Math.ceil(size / 2) && held > 0) return;
     let claimed: ClaimedRow[];
     try {
       claimed = claim(free);

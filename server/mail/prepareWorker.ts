@@ -8,7 +8,11 @@ const port = parentPort!;
 
 port.on('message', ({ id, job }: { id: number; job: PrepareJob }) => {
   preparation.prepare(job).then(
-    (result) => port.postMessage({ id, result }),
+    (result) => {
+      // The MIME message is moved, not copied, when it has its memory to itself (Buffer.concat of more than 4 kB gives it that).
+      const own = result.ok && result.raw.byteOffset === 0 && result.raw.byteLength === result.raw.buffer.byteLength;
+      port.postMessage({ id, result }, own ? [result.raw.buffer as ArrayBuffer] : []);
+    },
     (error: unknown) => {
       if (error instanceof UnknownTemplateError) port.postMessage({ id, unknownTemplate: true });
       else port.postMessage({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
