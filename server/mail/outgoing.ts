@@ -93,8 +93,7 @@ export function createPreparation(secret: string, publicUrl: string): Preparatio
   }
 
   /** Throws a RenderError (liquidjs) when the template cannot be rendered for this contact. */
-  function render(job: PrepareJob, c: TemplateContent, template: RenderableTemplate): Rendered {
-    const unsubscribeUrl = links.unsubscribeUrl(job.contactId);
+  function render(job: PrepareJob, c: TemplateContent, template: RenderableTemplate, unsubscribeUrl: string): Rendered {
     const preferencesUrl = links.preferencesUrl(job.contactId);
     const rendered = renderCompiled(
       template,
@@ -119,13 +118,14 @@ export function createPreparation(secret: string, publicUrl: string): Preparatio
 
   return {
     async prepare(job) {
+      const unsubscribeUrl = links.unsubscribeUrl(job.contactId);
       let rendered: Rendered;
       if (job.content.kind === 'rendered') {
         rendered = job.content;
       } else {
         const template = templateFor(job.content);
         try {
-          rendered = render(job, job.content, template);
+          rendered = render(job, job.content, template, unsubscribeUrl);
         } catch (error) {
           return { ok: false, renderError: error instanceof Error ? error.message : String(error) };
         }
@@ -139,7 +139,7 @@ export function createPreparation(secret: string, publicUrl: string): Preparatio
         html: rendered.html,
         text: rendered.text,
         date: new Date(job.date),
-        unsubscribeUrl: job.listUnsubscribe ? links.unsubscribeUrl(job.contactId) : null,
+        unsubscribeUrl: job.listUnsubscribe ? unsubscribeUrl : null,
       });
       // Built here, so the sending thread only streams it.
       const raw = buildMime({ ...mail, text: rendered.text, html: rendered.html });
