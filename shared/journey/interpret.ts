@@ -322,6 +322,50 @@ export function isTerminal(status: EnrollmentStatus): boolean {
   return TERMINAL.has(status);
 }
 
+/** What one call of advance builds up; the helpers below take it instead of being closures made per call. */
+interface Run {
+  graph: CompiledGraph;
+  now: number;
+  s: EnrollmentState;
+  contact: ContactView;
+  effects: Effect[];
+  steps: StepRecord[];
+}
+
+function finish(run: Run): AdvanceResult {
+  return { state: run.s, contact: run.contact, effects: run.effects, steps: run.steps };
+}
+
+function fail(run: Run, nodeId: string, kind: NodeKind, error: string): AdvanceResult {
+  const { s } = run;
+  s.status = 'failed';
+  s.error = error;
+  s.wakeAt = null;
+  s.awaiting = null;
+  run.steps.push({ nodeId, kind, at: run.now, outcome: `failed: ${error}` });
+  return finish(run);
+}
+
+/** Follows an output; false when the graph has no edge there (only possible with an unvalidated graph). */
+function follow(run: Run, node: ValidNode, output: string): boolean {
+  const to = run.graph.next.get(edgeKey(node.id, output));
+  if (!to) return false;
+  const { s } = run;
+  s.nodeId = to;
+  s.status = 'active';
+  s.wakeAt = run.now;
+  s.awaiting = null;
+  return true;
+}
+
+function logStep(run: Run, node: ValidNode, outcome: string): void {
+  run.steps.push({ nodeId: node.id, kind: node.kind, at: run.now, outcome });
+}
+
+function countVisit(s: EnrollmentState, nodeId: string): number {
+  return (s.visits[nodeId] = (s.visits[nodeId] ?? 0) + 1);
+}
+
 /**
  * Runs the enrollment from where it stands until it waits or ends. A graph that passed the validator
  * cannot loop without a wait, but a guard still fails the enrollment rather than spin.
@@ -333,55 +377,35 @@ export function advance(input: AdvanceInput): AdvanceResult {
   let contact: ContactView = { ...input.contact };
   const effects: Effect[] = [];
   const steps: StepRecord[] = [];
-  const done = (): AdvanceResult => ({ state: s, contact, effects, steps });
+  const run: Run = { graph, now, s, contact, effects, steps };
   /** Waits already passed in this call: coming back to one must wait for a later moment, never pass again. */
   const passedWaits = new Set<string>();
-  const fail = (nodeId: string, kind: NodeKind, error: string): AdvanceResult => {
-    s.status = 'failed';
-    s.error = error;
-    s.wakeAt = null;
-    s.awaiting = null;
-    steps.push({ nodeId, kind, at: now, outcome: `failed: ${error}` });
-    return done();
-  };
-  /** Follows an output; false when the graph has no edge there (only possible with an unvalidated graph). */
-  const follow = (node: ValidNode, output: string): boolean => {
-    const to = graph.next.get(edgeKey(node.id, output));
-    if (!to) return false;
-    s.nodeId = to;
-    s.status = 'active';
-    s.wakeAt = now;
-    s.awaiting = null;
-    return true;
-  };
 
-  if (isTerminal(s.status)) return done();
+  if (isTerminal(s.status)) return finish(run);
 
   if (s.status === 'waiting') {
     const node = graph.nodes.get(s.nodeId);
-    if (!node) return fail(s.nodeId, 'wait', `The node ${s.nodeId} is not in this version.`);
+    if (!node) return fail(run, s.nodeId, 'wait', `The node ${s.nodeId} is not in this version.`);
     if (node.kind === 'wait_for_event') {
       let output: 'matched' | 'timeout';
       if (input.event && s.awaiting && awaitedMatches(s.awaiting, input.event)) output = 'matched';
       else if (s.wakeAt !== null && now >= s.wakeAt) output = 'timeout';
-      else return done();
+      else return finish(run);
       steps.push({ nodeId: node.id, kind: node.kind, at: now, outcome: output });
-      if (!follow(node, output)) return fail(node.id, node.kind, `The "${output}" output is not connected.`);
+      if (!follow(run, node, output)) return fail(run, node.id, node.kind, `The "${output}" output is not connected.`);
     } else if (node.kind === 'wait') {
-      if (s.wakeAt !== null && now < s.wakeAt) return done();
+      if (s.wakeAt !== null && now < s.wakeAt) return finish(run);
       steps.push({ nodeId: node.id, kind: node.kind, at: now, outcome: 'waited' });
       passedWaits.add(node.id);
-      if (!follow(node, 'next')) return fail(node.id, node.kind, 'The "next" output is not connected.');
+      if (!follow(run, node, 'next')) return fail(run, node.id, node.kind, 'The "next" output is not connected.');
     } else {
-      return fail(node.id, node.kind, `A ${node.kind} node cannot be waited at.`);
+      return fail(run, node.id, node.kind, `A ${node.kind} node cannot be waited at.`);
     }
   }
 
   for (let guard = 0; guard <= graph.nodes.size; guard++) {
     const node = graph.nodes.get(s.nodeId);
-    if (!node) return fail(s.nodeId, 'exit', `The node ${s.nodeId} is not in this version.`);
-    const step = (outcome: string) => steps.push({ nodeId: node.id, kind: node.kind, at: now, outcome });
-    const visit = () => (s.visits[node.id] = (s.visits[node.id] ?? 0) + 1);
+    if (!node) return fail(run, s.nodeId, 'exit', `The node ${s.nodeId} is not in this version.`);
     let output: string;
 
     switch (node.kind) {
@@ -393,7 +417,7 @@ export function advance(input: AdvanceInput): AdvanceResult {
         effects.push({
           type: 'send_email',
           nodeId: node.id,
-          visit: visit(),
+          visit: countVisit(s, node.id),
           templateId: c.templateId,
           ...(c.subjectOverride ? { subjectOverride: c.subjectOverride } : {}),
           ...(c.senderId ? { senderId: c.senderId } : {}),
@@ -407,18 +431,18 @@ export function advance(input: AdvanceInput): AdvanceResult {
         const again = passedWaits.has(node.id);
         // Back at a wait in the same call (a loop): the next moment strictly after now, e.g. tomorrow's 09:00.
         const wake = wakeUpTime(node.config, contact, again && node.config.mode === 'time_of_day' ? now + 1 : now, defaultTimezone);
-        if ('error' in wake) return fail(node.id, node.kind, wake.error);
+        if ('error' in wake) return fail(run, node.id, node.kind, wake.error);
         if (wake.at <= now) {
-          if (again) return fail(node.id, node.kind, 'The loop came back to this wait after its moment had passed, so the contact would go round without waiting.');
+          if (again) return fail(run, node.id, node.kind, 'The loop came back to this wait after its moment had passed, so the contact would go round without waiting.');
           passedWaits.add(node.id);
-          step('no wait needed');
-          if (!follow(node, 'next')) return fail(node.id, node.kind, 'The "next" output is not connected.');
+          logStep(run, node, 'no wait needed');
+          if (!follow(run, node, 'next')) return fail(run, node.id, node.kind, 'The "next" output is not connected.');
           continue;
         }
         s.status = 'waiting';
         s.wakeAt = wake.at;
-        step(`waiting until ${new Date(wake.at).toISOString()}`);
-        return done();
+        logStep(run, node, `waiting until ${new Date(wake.at).toISOString()}`);
+        return finish(run);
       }
       case 'wait_for_event': {
         const c = node.config;
@@ -430,8 +454,8 @@ export function advance(input: AdvanceInput): AdvanceResult {
           filters: c.filters,
           correlate: c.correlate ? { property: c.correlate.eventProperty, value: correlateValue ?? null } : null,
         };
-        step(`waiting for ${c.event} until ${new Date(s.wakeAt).toISOString()}`);
-        return done();
+        logStep(run, node, `waiting for ${c.event} until ${new Date(s.wakeAt).toISOString()}`);
+        return finish(run);
       }
       case 'condition': {
         const results = node.config.rules.map((rule) => evaluate(rule, contact, now, facts));
@@ -449,7 +473,7 @@ export function advance(input: AdvanceInput): AdvanceResult {
       case 'set_phase':
         if (contact.phase !== node.config.phase) {
           effects.push({ type: 'set_phase', nodeId: node.id, phase: node.config.phase });
-          contact = { ...contact, phase: node.config.phase };
+          run.contact = contact = { ...contact, phase: node.config.phase };
         }
         output = 'next';
         break;
@@ -457,33 +481,33 @@ export function advance(input: AdvanceInput): AdvanceResult {
         const traits: Record<string, Scalar> = {};
         for (const a of node.config.assignments) {
           traits[a.trait] = a.value;
-          contact = { ...contact, traits: setTrait(contact.traits, a.trait, a.value) };
+          run.contact = contact = { ...contact, traits: setTrait(contact.traits, a.trait, a.value) };
         }
         effects.push({ type: 'update_traits', nodeId: node.id, traits });
         output = 'next';
         break;
       }
       case 'notify':
-        effects.push({ type: 'notify', nodeId: node.id, visit: visit(), to: node.config.to, subject: node.config.subject, message: node.config.message });
+        effects.push({ type: 'notify', nodeId: node.id, visit: countVisit(s, node.id), to: node.config.to, subject: node.config.subject, message: node.config.message });
         output = 'next';
         break;
       case 'webhook':
-        effects.push({ type: 'webhook', nodeId: node.id, visit: visit(), url: node.config.url });
+        effects.push({ type: 'webhook', nodeId: node.id, visit: countVisit(s, node.id), url: node.config.url });
         output = 'next';
         break;
       case 'exit':
         s.status = 'completed';
         s.wakeAt = null;
         s.awaiting = null;
-        step('completed');
-        return done();
+        logStep(run, node, 'completed');
+        return finish(run);
       default:
         return node satisfies never;
     }
-    step(output);
-    if (!follow(node, output)) return fail(node.id, node.kind, `The "${output}" output is not connected.`);
+    logStep(run, node, output);
+    if (!follow(run, node, output)) return fail(run, node.id, node.kind, `The "${output}" output is not connected.`);
   }
-  return fail(s.nodeId, graph.nodes.get(s.nodeId)?.kind ?? 'exit', 'The journey looped without waiting; the enrollment was stopped.');
+  return fail(run, s.nodeId, graph.nodes.get(s.nodeId)?.kind ?? 'exit', 'The journey looped without waiting; the enrollment was stopped.');
 }
 
 // ---------------------------------------------------------------- goals and exit events
