@@ -45,7 +45,7 @@ export interface MailOptions {
   pollMs?: number;
   /** Start the delivery loop (the server does; tests drive runOnce themselves). */
   startLoop?: boolean;
-  /** Prepare emails on a worker thread (the default) or, false, on the delivery loop's own thread. */
+  /** Prepare emails on a worker thread (true) or on the delivery loop's own thread (false); unset: by the machine's cores. */
   prepareInWorker?: boolean;
 }
 

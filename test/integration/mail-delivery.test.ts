@@ -101,6 +101,26 @@ describe('team notifications', () => {
   });
 });
 
+describe('where an email is prepared', () => {
+  it('makes no difference: a worker thread and the loop’s own thread send the same email', async () => {
+    const sent: Array<{ subject?: string; text?: string; html: string; headers: string[] }> = [];
+    for (const prepareInWorker of [true, false]) {
+      // The last world is left to afterEach.
+      world = await mailWorld({ prepareInWorker });
+      const ana = subscribedContact(world, 'ana@example.com', { first_name: 'Ana' });
+      queueMessage(world, ana, { templateId: 'welcome' });
+      expect((await world.mail.delivery.runOnce()).outcomes.sent).toBe(1);
+      const p = world.smtp.to('ana@example.com')[0]!.parsed;
+      // Ids and the tokens signed with them differ from world to world; everything else is the same.
+      const neutral = (s: string) => s.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'ID').replace(/\/(u|preferences|o|c)\/[\w-]+\.[\w-]+/g, '/$1/TOKEN');
+      sent.push({ subject: p.subject, text: neutral(p.text ?? ''), html: neutral(p.html || ''), headers: p.headerLines.map((h) => neutral(h.line.replace(/boundary="[^"]+"/, ''))) });
+      if (prepareInWorker) await world.cleanup();
+    }
+    expect(sent[0]).toEqual(sent[1]);
+    expect(sent[0]!.text).toContain('Hi Ana, good to have you with us');
+  });
+});
+
 describe('failures', () => {
   beforeEach(async () => {
     world = await mailWorld();

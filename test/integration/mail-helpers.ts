@@ -61,13 +61,13 @@ export interface MailWorld {
 }
 
 /** A fresh workspace whose mail goes to a test SMTP server; time stands still until the test moves it. */
-export async function mailWorld(options: { now?: string; settings?: Partial<SendingSettings>; leaseMs?: number } = {}): Promise<MailWorld> {
+export async function mailWorld(options: { now?: string; settings?: Partial<SendingSettings>; leaseMs?: number; prepareInWorker?: boolean } = {}): Promise<MailWorld> {
   const fresh = freshWorkspace({ PUBLIC_URL });
   const clock = fixedClock(options.now ?? '2026-05-12T12:00:00Z');
   const db = fresh.ws.db;
   if (options.settings) writeSendingSettings(db, { ...readSendingSettings(db), ...options.settings });
   const smtp = await TestSmtp.start();
-  const mail = await startMail({ db, clock, secret: TEST_SECRET, publicUrl: PUBLIC_URL, smtpUrl: smtp.server.url, leaseMs: options.leaseMs });
+  const mail = await startMail({ db, clock, secret: TEST_SECRET, publicUrl: PUBLIC_URL, smtpUrl: smtp.server.url, leaseMs: options.leaseMs, prepareInWorker: options.prepareInWorker });
   return {
     fresh,
     db,

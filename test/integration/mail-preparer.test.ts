@@ -63,7 +63,7 @@ afterEach(async () => {
 describe('preparing an email', () => {
   it('gives the same email on the worker as on the calling thread, and keeps what was sent', async () => {
     const sources = await welcomeSources();
-    preparer = createPreparer({ secret: TEST_SECRET, publicUrl: PUBLIC_URL, log: silent });
+    preparer = createPreparer({ secret: TEST_SECRET, publicUrl: PUBLIC_URL, log: silent, worker: true });
     const local = createPreparer({ secret: TEST_SECRET, publicUrl: PUBLIC_URL, log: silent, worker: false });
     const [onWorker, inProcess] = await Promise.all([parsed(await preparer.prepare(job(sources, 'Ana'))), parsed(await local.prepare(job(sources, 'Ana')))]);
 
@@ -82,7 +82,7 @@ describe('preparing an email', () => {
 
   it('renders each contact from a template sent to the worker once, and sends it again when the worker has let it go', async () => {
     const sources = await welcomeSources();
-    preparer = createPreparer({ secret: TEST_SECRET, publicUrl: PUBLIC_URL, log: silent });
+    preparer = createPreparer({ secret: TEST_SECRET, publicUrl: PUBLIC_URL, log: silent, worker: true });
     expect((await parsed(await preparer.prepare(job(sources, 'Ana')))).mail.subject).toBe('Welcome to Kairos Shop, Ana');
     expect((await parsed(await preparer.prepare(job(sources, 'Bo')))).mail.subject).toBe('Welcome to Kairos Shop, Bo');
     // More templates than the worker keeps: the first is gone from its cache, not from the preparer's memory.
@@ -99,7 +99,7 @@ describe('preparing an email', () => {
 
   it('prepares on the calling thread when the worker fails, and loses no email', async () => {
     const sources = await welcomeSources();
-    preparer = createPreparer({ secret: TEST_SECRET, publicUrl: PUBLIC_URL, log: silent, workerEntry: new URL('./fixtures/failingPrepareWorker.cjs', import.meta.url) });
+    preparer = createPreparer({ secret: TEST_SECRET, publicUrl: PUBLIC_URL, log: silent, worker: true, workerEntry: new URL('./fixtures/failingPrepareWorker.cjs', import.meta.url) });
     const results = await Promise.all(['Ana', 'Bo', 'Cy'].map((name) => preparer!.prepare(job(sources, name))));
     expect(await Promise.all(results.map(async (r) => (await parsed(r)).mail.subject))).toEqual(['Welcome to Kairos Shop, Ana', 'Welcome to Kairos Shop, Bo', 'Welcome to Kairos Shop, Cy']);
     expect((await parsed(await preparer.prepare(job(sources, 'Di')))).mail.subject).toBe('Welcome to Kairos Shop, Di');
