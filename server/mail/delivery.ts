@@ -1,4 +1,4 @@
-// The delivery loop: claims queued messages under a lease, re-checks the sending rules, renders, sends through the pooled transport and records the outcome.
+// The delivery loop: claims queued messages under a lease, re-checks the sending rules, has each email prepared (rendered and composed), sends it through the pooled transport and records the outcome.
 import { sendDecision, retryDelayMs, RETRY, CAP_WINDOW_MS } from '../../shared/mail/rules.ts';
 import type { SendingSettings } from '../../shared/mail/settings.ts';
 import type { Clock } from '../clock.ts';
@@ -18,7 +18,7 @@ export interface DeliveryDeps {
   clock: Clock;
   transport: MailTransport;
   cache: TemplateCache;
-  /** Renders, composes and deflates each email (on a worker thread in the server). */
+  /** Renders, composes and deflates each email (on a worker thread where the machine has cores to spare). */
   preparer: Preparer;
   log?: Logger;
   /** How long a claimed message is held; past it, a crashed send is claimed again. */
@@ -296,7 +296,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     const to = purpose === 'notify' ? (data.to ?? '') : contact.email;
     if (!to) return finish(m.id, 'failed', 'The message has no recipient address.');
     const isMarketing = m.category === 'marketing' && purpose === 'journey';
-    const recent = isMarketing ? (st.recentMarketing.all(contact.id, now - CAP_WINDOW_MS) as { sentAt: number }[]).map((r) => r.sentAt) : [];
+    // The cap's query only when there is a cap: it is a read per email.
+    const capped = isMarketing && batch.settings.frequencyCap.enabled;
+    const recent = capped ? (st.recentMarketing.all(contact.id, now - CAP_WINDOW_MS) as { sentAt: number }[]).map((r) => r.sentAt) : [];
     for (let i = approved.get(contact.id) ?? 0; i > 0; i--) recent.push(now);
     const decision = sendDecision(now, {
       category: m.category,
