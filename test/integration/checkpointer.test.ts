@@ -1,21 +1,12 @@
 // WAL checkpoints on a worker thread: the server's writing connection leaves them to it, and takes them back when
 // the worker stops.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startCheckpointer } from '../../server/db/checkpointer.ts';
 import { databaseFile } from '../../server/db/client.ts';
 import { log } from '../../server/log.ts';
-import { freshWorkspace, type FreshWorkspace } from './helpers.ts';
+import { workspacePerTest, type FreshWorkspace } from './helpers.ts';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
-
-function workspace(): FreshWorkspace {
-  const fresh = freshWorkspace();
-  cleanups.push(fresh.cleanup);
-  return fresh;
-}
+const workspace = workspacePerTest();
 
 const autocheckpoint = (ws: FreshWorkspace['ws']) => ws.db.$client.pragma('wal_autocheckpoint', { simple: true });
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
 import { appRouter } from '../../server/api/router.ts';
 import { createCallerFactory, toSessionUser, type SessionUser } from '../../server/api/trpc.ts';
 import { createUser } from '../../server/auth/users.ts';
@@ -47,6 +48,19 @@ export function freshWorkspace(env: Record<string, string> = {}): FreshWorkspace
       if (ws.db.$client.open) ws.close();
       cleanup();
     },
+  };
+}
+
+/** Fresh workspaces for the tests of one file: each is closed and its DATA_DIR removed after the test that opened it. */
+export function workspacePerTest(): (env?: Record<string, string>) => FreshWorkspace {
+  const open: FreshWorkspace[] = [];
+  afterEach(() => {
+    for (const fresh of open.splice(0).reverse()) fresh.cleanup();
+  });
+  return (env = {}) => {
+    const fresh = freshWorkspace(env);
+    open.push(fresh);
+    return fresh;
   };
 }
 

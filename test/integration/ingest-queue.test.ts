@@ -1,20 +1,11 @@
 // The event API's group commit: requests that arrive together share one transaction, yet one that fails to store
 // is rolled back alone and answered with its error while the others are stored.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestQueue } from '../../server/contacts/ingest.ts';
 import { parseBatch } from '../../shared/contacts/segment.ts';
-import { freshWorkspace, type FreshWorkspace } from './helpers.ts';
+import { workspacePerTest } from './helpers.ts';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
-
-function workspace(): FreshWorkspace {
-  const fresh = freshWorkspace();
-  cleanups.push(fresh.cleanup);
-  return fresh;
-}
+const workspace = workspacePerTest();
 
 function calls(user: string, event: string) {
   const parsed = parseBatch({
