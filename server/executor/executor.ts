@@ -134,8 +134,10 @@ export function createExecutor(options: ExecutorOptions) {
   }
 
   function loadContact(id: string): ContactView | null {
-    const row = st.contact.get(id) as (Omit<ContactView, 'traits'> & { traits: string }) | undefined;
-    return row ? { ...row, traits: parse<Record<string, unknown>>(row.traits) } : null;
+    const row = st.contact.get(id) as (Omit<ContactView, 'traits'> & { traits: unknown }) | undefined;
+    if (!row) return null;
+    row.traits = parse<Record<string, unknown>>(row.traits as string);
+    return row as ContactView;
   }
 
   function factsFor(contactId: string, enrollmentId: string): Facts {
@@ -278,6 +280,29 @@ export function createExecutor(options: ExecutorOptions) {
     return byTriggerEvent;
   }
 
+  /**
+   * Event names some run may be waiting for: the wait_for_event nodes of every version of the live and paused
+   * journeys (a run stays on the version it entered). Null when a version cannot be read: then every event is
+   * looked up.
+   */
+  function awaitedNames(byTrigger: Map<string, RunningJourney[]>): Set<string> | null {
+    const names = new Set<string>();
+    for (const list of byTrigger.values()) {
+      for (const j of list) {
+        for (let version = 1; version <= j.version; version++) {
+          let graph: CompiledGraph;
+          try {
+            graph = graphOf(j.id, version);
+          } catch {
+            return null;
+          }
+          for (const node of graph.nodes.values()) if (node.kind === 'wait_for_event') names.add(node.config.event);
+        }
+      }
+    }
+    return names;
+  }
+
   /** Event names that are some journey's goal or exit event: only those need the per-contact look-up. */
   function goalAndExitNames(byTrigger: Map<string, RunningJourney[]>): Set<string> {
     const names = new Set<string>();
@@ -365,6 +390,7 @@ export function createExecutor(options: ExecutorOptions) {
   function processEvents(now: number, report: TickReport): void {
     const byTrigger = loadRunning();
     const goalNames = goalAndExitNames(byTrigger);
+    const awaited = awaitedNames(byTrigger);
     for (;;) {
       let read = 0;
       // One transaction per batch: the cursor read, enrolments, advances, effects and the cursor move
@@ -375,10 +401,15 @@ export function createExecutor(options: ExecutorOptions) {
         read = batch.length;
         if (batch.length === 0) return;
         for (const e of batch) {
+          const starts = byTrigger.get(e.name);
+          const isGoal = goalNames.has(e.name);
+          const isAwaited = awaited === null || awaited.has(e.name);
+          // Most events (page views, product views) concern no journey: nothing to parse or look up.
+          if (!starts && !isGoal && !isAwaited) continue;
           const event: IncomingEvent = { name: e.name, properties: parse(e.properties), timestamp: e.timestamp };
-          if (goalNames.has(e.name)) applyGoalsAndExits(e.contactId, event, now, report);
-          resumeWaiters(e.contactId, event, now, report);
-          for (const journey of byTrigger.get(e.name) ?? []) enrol(journey, e.id, e.contactId, event, now, report);
+          if (isGoal) applyGoalsAndExits(e.contactId, event, now, report);
+          if (isAwaited) resumeWaiters(e.contactId, event, now, report);
+          for (const journey of starts ?? []) enrol(journey, e.id, e.contactId, event, now, report);
         }
         st.setCursor.run(batch[batch.length - 1]!.id);
       });

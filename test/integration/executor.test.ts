@@ -145,6 +145,34 @@ describe('executor', () => {
     expect(messagesOf(db, browser).map((m) => m.templateId)).toEqual(['nudge']);
   });
 
+  it('resumes a run waiting on an older version for an event the current version no longer waits for', () => {
+    const v1 = graph(
+      [
+        onEvent('trial_started'),
+        { id: 'await', kind: 'wait_for_event', config: { event: 'plan_chosen', filters: [], timeout: { amount: 7, unit: 'days' } } },
+        email('welcome_paid'),
+        exit(),
+      ],
+      ['t:next>await', 'await:matched>welcome_paid', 'await:timeout>x', 'welcome_paid:next>x'],
+    );
+    const journey = liveJourney(db, clock, v1);
+    const contact = addContact(db);
+    addEvent(db, contact, 'trial_started', {}, clock.now());
+    executor.tick();
+    // Version 2 drops the wait; the contact stays on version 1, still waiting for plan_chosen.
+    publishVersion(db, clock, journey, graph([onEvent('trial_started'), email('welcome_paid'), exit()], ['t:next>welcome_paid', 'welcome_paid:next>x']), 2, 'stay');
+    clock.advance(3_600_000);
+    // Events no journey cares about are passed over without a look-up; they change nothing.
+    addEvent(db, contact, 'viewed_pricing', {}, clock.now());
+    expect(executor.tick()).toMatchObject({ events: 1, resumed: 0, advanced: 0 });
+    addEvent(db, contact, 'plan_chosen', {}, clock.now());
+    expect(executor.tick().resumed).toBe(1);
+    const [run] = enrollmentsOf(db, journey);
+    expect(run).toMatchObject({ version: 1, status: 'completed' });
+    expect(pathOf(db, run!.id)).toContain('await:matched');
+    expect(messagesOf(db, contact).map((m) => m.templateId)).toEqual(['welcome_paid']);
+  });
+
   it('keeps contacts on the version they entered; a new version takes new contacts', () => {
     const journey = liveJourney(db, clock, thankYouJourney());
     const early = addContact(db);
