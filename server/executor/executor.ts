@@ -186,6 +186,8 @@ export function createExecutor(options: ExecutorOptions) {
   function writeStepsAndEffects(row: { id: string; journeyId: string; version: number; contactId: string }, result: AdvanceResult, now: number, report: TickReport): void {
     const s = result.state;
     stepLog.record(row.id, row.journeyId, row.version, now, result.steps);
+    // Isolated, this run is in a savepoint of its own: its counts are written inside it, so a rollback takes them too.
+    if (isolate) stepLog.flush();
     if (s.status === 'failed') {
       report.failed++;
       log.warn({ enrollmentId: row.id, journeyId: row.journeyId, nodeId: s.nodeId, error: s.error }, 'enrollment failed');
@@ -345,6 +347,8 @@ export function createExecutor(options: ExecutorOptions) {
       if (!isolate) throw error;
       const failed: EnrollmentState = { ...startEnrollment(journey.graph, event, now), status: 'failed', wakeAt: null, error: error instanceof Error ? error.message : String(error) };
       if (!insertEnrollment(row, failed, now)) return;
+      // Its path shows where it stopped: at the entry, with the error.
+      stepLog.record(id, journey.id, journey.version, now, [{ nodeId: failed.nodeId, outcome: `failed: ${failed.error}` }]);
       report.failed++;
       log.error({ enrollmentId: id, journeyId: journey.id, err: error }, 'enrollment failed');
     }

@@ -306,6 +306,24 @@ describe('executor', () => {
     expect(pathOf(db, failed.id).at(-1)).toBe('week:failed:');
   });
 
+  it('keeps the figures equal to the step log when a run is rolled back after its steps were logged', () => {
+    const healthy = liveJourney(db, clock, thankYouJourney());
+    const broken = liveJourney(db, clock, graph([onEvent('order_completed'), email('boom'), exit()], ['t:next>boom', 'boom:next>x']));
+    // Queuing this journey's email fails (a constraint, a full disk), after the run's steps were logged.
+    db.$client.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON messages WHEN NEW.template_id = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END`);
+    const ana = addContact(db);
+    addEvent(db, ana, 'order_completed', {}, clock.now());
+    expect(executor.tick()).toMatchObject({ enrolled: 2, failed: 1 });
+    expect(enrollmentsOf(db, broken)[0]).toMatchObject({ status: 'failed', error: expect.stringContaining('boom refused') });
+    const logged = (db.$client.prepare(`SELECT count(*) AS n FROM step_log, json_each(step_log.steps)`).get() as { n: number }).n;
+    const counted = (db.$client.prepare(`SELECT coalesce(sum(n), 0) AS n FROM journey_step_counts`).get() as { n: number }).n;
+    expect(counted).toBe(logged);
+    expect(journeyFigures(db, healthy).nodes.thanks).toMatchObject({ entered: 1, passed: 1 });
+    // The failed run's path stops at its entry, with the error; nothing of the rolled-back steps is counted.
+    expect(pathOf(db, enrollmentsOf(db, broken)[0]!.id)).toEqual(['t:failed:']);
+    expect(journeyFigures(db, broken).nodes).toEqual({ t: { entered: 0, waiting: 0, passed: 0 } });
+  });
+
   it('counts per node and per edge what contacts did, and lists a contact\'s runs with their paths', () => {
     const g = graph(
       [onEvent('order_completed'), { id: 'big', kind: 'condition', config: { rules: [{ type: 'trait', trait: 'spend', operator: 'greater_than', value: 100 }] } }, email('vip'), waitDays('w', 2), email('thanks'), exit()],
