@@ -4,6 +4,7 @@ import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, typ
 import { useCallback, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { nodeKindSchema, type NodeKind } from '../../shared/journey/kinds.ts';
+import { CanvasTools } from './CanvasTools.tsx';
 import { useEditor, useEditorReadOnly, useEditorStoreApi } from './EditorContext.tsx';
 import { JourneyEdge } from './edges/JourneyEdge.tsx';
 import { KIND_META, PALETTE_MIME } from './kindMeta.ts';
@@ -124,6 +125,7 @@ export function Canvas() {
       <Background gap={24} color="var(--mantine-color-gray-3)" />
       <MiniMap pannable zoomable style={miniMapStyle} nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap of the journey" />
       <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
+      {!readOnly && <CanvasTools />}
     </ReactFlow>
   );
 }

@@ -1,40 +1,35 @@
-// The editor's header: name (renameable), moment and persona, status, save state, history and journey actions.
-import { ActionIcon, Badge, Box, Button, Divider, Group, Loader, Menu, Text, TextInput, Title, Tooltip } from '@mantine/core';
+// The editor's header: name (renameable) over moment, persona, status and save state; then figures, problems and journey actions.
+import { ActionIcon, Box, Button, Group, Loader, Menu, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import {
   IconAlertTriangle,
   IconArchive,
-  IconArrowBackUp,
-  IconArrowForwardUp,
   IconArrowLeft,
   IconCheck,
+  IconChevronDown,
   IconCopy,
-  IconDots,
   IconDownload,
   IconHistory,
   IconPencil,
   IconPlayerPause,
   IconPlayerPlay,
   IconRocket,
-  IconSitemap,
 } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { JourneyStatusBadge } from '../ui/JourneyStatusBadge.tsx';
-import { useEditor, useEditorReadOnly, useEditorStoreApi } from './EditorContext.tsx';
+import { useEditorReadOnly } from './EditorContext.tsx';
 import { FiguresSummary } from './figures/FiguresSummary.tsx';
 import classes from './layout.module.css';
 import { SimulateButton } from './simulator/Simulator.tsx';
 import type { SaveStatus } from './useDraftAutosave.ts';
-
-const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
-const MOD = isMac ? '⌘' : 'Ctrl+';
+import { ProblemsButton } from './ValidationList.tsx';
 
 function RenameTitle({ name, onRename, disabled }: { name: string; onRename: (name: string) => Promise<boolean>; disabled: boolean }) {
   const [draft, setDraft] = useState<string | null>(null);
   if (draft === null) {
     return (
       <Group gap={4} wrap="nowrap" miw={0}>
-        <Title order={1} size="h4" lineClamp={1} title={name}>
+        <Title order={1} size="h4" className={classes.name} title={name}>
           {name}
         </Title>
         {!disabled && (
@@ -55,8 +50,9 @@ function RenameTitle({ name, onRename, disabled }: { name: string; onRename: (na
   return (
     <TextInput
       aria-label="Journey name"
-      size="sm"
+      size="xs"
       w={320}
+      maw="100%"
       maxLength={120}
       value={draft}
       autoFocus
@@ -133,103 +129,89 @@ export interface HeaderProps {
   onHistory: () => void;
 }
 
-function EditButtons() {
-  const store = useEditorStoreApi();
-  const canUndo = useEditor((s) => s.past.length > 0);
-  const canRedo = useEditor((s) => s.future.length > 0);
+/** Moment and persona, then status, version and save state; the first gives way when the name needs the room. */
+function JourneyFacts(props: Pick<HeaderProps, 'momentLabel' | 'personaName' | 'status' | 'currentVersion' | 'saveStatus' | 'onRetrySave'>) {
+  const readOnly = useEditorReadOnly();
   return (
-    <Group gap={4} wrap="nowrap">
-      <Tooltip label={`Undo (${MOD}Z)`}>
-        <ActionIcon variant="default" onClick={() => store.getState().undo()} disabled={!canUndo} aria-label="Undo">
-          <IconArrowBackUp size={18} />
-        </ActionIcon>
-      </Tooltip>
-      <Tooltip label={`Redo (${isMac ? '⇧⌘Z' : 'Ctrl+Y'})`}>
-        <ActionIcon variant="default" onClick={() => store.getState().redo()} disabled={!canRedo} aria-label="Redo">
-          <IconArrowForwardUp size={18} />
-        </ActionIcon>
-      </Tooltip>
-      <Tooltip label="Tidy up: lay the steps out top to bottom">
-        <ActionIcon variant="default" onClick={() => store.getState().layout()} aria-label="Auto-layout">
-          <IconSitemap size={18} />
-        </ActionIcon>
-      </Tooltip>
+    <Group gap={8} wrap="nowrap" miw={0}>
+      <Text size="xs" c="dimmed" truncate="end" miw={0}>
+        {props.momentLabel} · {props.personaName}
+      </Text>
+      <Group gap={6} wrap="nowrap" className={classes.keep}>
+        <JourneyStatusBadge status={props.status} />
+        {props.currentVersion !== null && (
+          <Text size="xs" c="dimmed">
+            v{props.currentVersion}
+          </Text>
+        )}
+        {!readOnly && <SaveIndicator status={props.saveStatus} onRetry={props.onRetrySave} />}
+      </Group>
     </Group>
+  );
+}
+
+function MoreMenu({ onHistory, onExport, onDuplicate, onArchive }: Pick<HeaderProps, 'onHistory' | 'onExport' | 'onDuplicate' | 'onArchive'>) {
+  const readOnly = useEditorReadOnly();
+  return (
+    <Menu position="bottom-end" width={200}>
+      <Menu.Target>
+        <Button variant="default" size="xs" rightSection={<IconChevronDown size={14} aria-hidden />} aria-label="More journey actions">
+          More
+        </Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Item leftSection={<IconHistory size={16} aria-hidden />} onClick={onHistory}>
+          Version history
+        </Menu.Item>
+        <Menu.Item leftSection={<IconDownload size={16} aria-hidden />} onClick={onExport}>
+          Export file
+        </Menu.Item>
+        <Menu.Item leftSection={<IconCopy size={16} aria-hidden />} onClick={onDuplicate}>
+          Duplicate…
+        </Menu.Item>
+        {!readOnly && (
+          <>
+            <Menu.Divider />
+            <Menu.Item leftSection={<IconArchive size={16} aria-hidden />} color="red" onClick={onArchive}>
+              Archive…
+            </Menu.Item>
+          </>
+        )}
+      </Menu.Dropdown>
+    </Menu>
   );
 }
 
 export function EditorHeader(props: HeaderProps) {
   const readOnly = useEditorReadOnly();
   const { status, currentVersion, busy } = props;
-  const live = status === 'live';
-  const paused = status === 'paused';
   return (
     <Group className={classes.header} justify="space-between" wrap="nowrap" gap="md">
-      <Group gap="sm" wrap="nowrap" miw={0} style={{ flex: 1 }}>
+      {/* The name and its facts give way first when space runs out; figures and actions never do. */}
+      <Group gap="sm" wrap="nowrap" miw={0}>
         <Tooltip label="All journeys">
           <ActionIcon component={Link} to="/journeys" variant="subtle" color="gray" aria-label="All journeys">
             <IconArrowLeft size={18} />
           </ActionIcon>
         </Tooltip>
-        <Box miw={0}>
+        <Stack gap={2} miw={0}>
           <RenameTitle name={props.name} onRename={props.onRename} disabled={readOnly} />
+          <JourneyFacts {...props} />
+        </Stack>
+        <Box className={classes.keep}>
+          <FiguresSummary />
         </Box>
-        {/* The name gives way first when space runs out; status and save state never do. */}
-        <Group gap={6} wrap="nowrap" visibleFrom="xl" className={classes.keep}>
-          <Badge variant="light" color="indigo" size="sm">
-            {props.momentLabel}
-          </Badge>
-          <Badge variant="light" color="gray" size="sm">
-            {props.personaName}
-          </Badge>
-        </Group>
-        <Group gap={6} wrap="nowrap" className={classes.keep}>
-          <JourneyStatusBadge status={status} />
-          {currentVersion !== null && (
-            <Text size="xs" c="dimmed">
-              v{currentVersion}
-            </Text>
-          )}
-          {!readOnly && <SaveIndicator status={props.saveStatus} onRetry={props.onRetrySave} />}
-        <FiguresSummary />
-        </Group>
       </Group>
       <Group gap="xs" wrap="nowrap" className={classes.keep}>
-        {!readOnly && <EditButtons />}
-        <Divider orientation="vertical" />
+        {!readOnly && <ProblemsButton />}
         <SimulateButton />
-        <Button variant="default" size="xs" leftSection={<IconHistory size={16} />} onClick={props.onHistory}>
-          History
-        </Button>
-        <Menu position="bottom-end" width={200}>
-          <Menu.Target>
-            <ActionIcon variant="default" size="md" aria-label="More journey actions">
-              <IconDots size={18} />
-            </ActionIcon>
-          </Menu.Target>
-          <Menu.Dropdown>
-            <Menu.Item leftSection={<IconDownload size={16} />} onClick={props.onExport}>
-              Export file
-            </Menu.Item>
-            <Menu.Item leftSection={<IconCopy size={16} />} onClick={props.onDuplicate}>
-              Duplicate…
-            </Menu.Item>
-            {!readOnly && (
-              <>
-                <Menu.Divider />
-                <Menu.Item leftSection={<IconArchive size={16} />} color="red" onClick={props.onArchive}>
-                  Archive…
-                </Menu.Item>
-              </>
-            )}
-          </Menu.Dropdown>
-        </Menu>
-        {live && (
+        <MoreMenu onHistory={props.onHistory} onExport={props.onExport} onDuplicate={props.onDuplicate} onArchive={props.onArchive} />
+        {status === 'live' && (
           <Button variant="default" size="xs" leftSection={<IconPlayerPause size={16} />} onClick={props.onPause} loading={busy === 'pause'}>
             Pause
           </Button>
         )}
-        {paused && (
+        {status === 'paused' && (
           <Button variant="default" size="xs" leftSection={<IconPlayerPlay size={16} />} onClick={props.onResume} loading={busy === 'resume'}>
             Resume
           </Button>

@@ -1,7 +1,7 @@
-// The validation list beside the canvas: every problem of the journey; a click selects and centres its step.
-import { Badge, Group, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+// The validation list beside the canvas and its count in the header: a click on a problem selects and centres its step.
+import { Badge, Button, Group, Stack, Text, ThemeIcon, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { kindDefinition } from '../../shared/journey/kinds.ts';
 import type { ValidationIssue } from '../../shared/journey/validate.ts';
@@ -103,5 +103,32 @@ export function ValidationList({ issues: shown, onPicked }: { issues?: Validatio
         </div>
       )}
     </Stack>
+  );
+}
+
+/** The header's count of live problems; each click shows the next one on the canvas, so a marketer can walk through them. */
+export function ProblemsButton() {
+  const issues = useEditor((s) => s.issues);
+  const reveal = useRevealNode();
+  const next = useRef(0);
+  if (issues.length === 0) {
+    return (
+      <Group gap={4} c="teal.7" wrap="nowrap">
+        <IconCircleCheck size={16} aria-hidden />
+        <Text size="xs">No problems</Text>
+      </Group>
+    );
+  }
+  const showNext = () => {
+    const issue = issues[next.current % issues.length]!;
+    next.current += 1;
+    reveal(issue.nodeId);
+  };
+  return (
+    <Tooltip label="Show the next problem on the canvas">
+      <Button size="xs" variant="light" color="red" leftSection={<IconAlertTriangle size={16} aria-hidden />} onClick={showNext}>
+        {issues.length === 1 ? '1 problem' : `${issues.length} problems`}
+      </Button>
+    </Tooltip>
   );
 }

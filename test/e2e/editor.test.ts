@@ -74,6 +74,8 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   // Drag a wait from the palette onto the canvas: it is added, selected, and flagged as not connected yet.
   const pane = page.locator('[data-journey-canvas] .react-flow__pane');
   const paneBox = (await pane.boundingBox())!;
+  // Empty canvas below the undo/redo tools in the top-left corner: a click there clears the selection.
+  const emptySpot = { position: { x: 40, y: 120 } };
   await page.getByRole('button', { name: 'Add Wait', exact: true }).dragTo(pane, { targetPosition: { x: paneBox.width - 150, y: paneBox.height * 0.42 } });
   const newWait = page.locator('.react-flow__node-wait:not([data-id="wait_2d"])');
   await newWait.waitFor();
@@ -107,8 +109,14 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   await expect(node(page, emailId).getAttribute('data-invalid')).resolves.toBe('true');
   await expect(node(page, emailId).innerText()).resolves.toContain('Needs setup');
 
-  // A click on the problem selects the email and opens it in the side panel, where the template is picked.
-  await pane.click({ position: { x: 40, y: 40 } });
+  // The header counts the problem, and a click on the count shows it: the email is selected.
+  await pane.click(emptySpot);
+  await page.getByRole('button', { name: '1 problem', exact: true }).click();
+  await expect.poll(() => node(page, emailId).getAttribute('data-selected')).toBe('true');
+
+  // So does a click on the problem in the list, which opens the email in the side panel, where the template is picked.
+  await pane.click(emptySpot);
+  await expect.poll(() => node(page, emailId).getAttribute('data-selected')).toBeNull();
   await noTemplate.click();
   await settings.getByRole('heading', { name: 'Email' }).waitFor();
   await expect(node(page, emailId).getAttribute('data-selected')).resolves.toBe('true');
@@ -117,6 +125,7 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   await settings.getByLabel('Template', { exact: true }).click();
   await page.getByRole('option', { name: 'First communication: our best side' }).click();
   await problems(page).getByText('No problems: this journey can be published.').waitFor();
+  await page.getByText('No problems', { exact: true }).waitFor();
   await expect(node(page, emailId).innerText()).resolves.toContain('First communication: our best side');
   await screenshot(page, 'editor-04-fixed');
 
@@ -125,7 +134,7 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   await noTemplate.waitFor();
   await page.getByRole('button', { name: 'Redo' }).click();
   await problems(page).getByText('No problems: this journey can be published.').waitFor();
-  await pane.click({ position: { x: 40, y: 40 } });
+  await pane.click(emptySpot);
   await page.keyboard.press('Control+z');
   await noTemplate.waitFor();
   await page.keyboard.press('Control+Shift+z');
@@ -150,7 +159,13 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   await expect(node(page, emailId).innerText()).resolves.toContain('First communication: our best side');
   await page.getByText('v1', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Publish changes' }).waitFor();
-  await page.getByRole('button', { name: 'History' }).click();
+  // The version history is in the header's More menu, which the keyboard opens and walks.
+  await page.getByRole('button', { name: 'More journey actions' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('menu').waitFor();
+  await expect(page.getByRole('menu').getByRole('menuitem').allInnerTexts()).resolves.toEqual(['Version history', 'Export file', 'Duplicate…', 'Archive…']);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
   const versions = page.getByRole('list', { name: 'Published versions' });
   await versions.getByText('Version 1').waitFor();
   await versions.getByText('Current').waitFor();

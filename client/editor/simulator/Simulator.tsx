@@ -204,14 +204,13 @@ export function SimulateButton() {
   return (
     <Tooltip label="Simulate a contact through this draft">
       <Button
-        className={classes.compactButton}
         variant={opened ? 'light' : 'default'}
         size="xs"
         leftSection={<IconFlask size={16} aria-hidden />}
         onClick={opened ? close : open}
         aria-pressed={opened}
       >
-        <span className={classes.compactLabel}>Simulate</span>
+        Simulate
       </Button>
     </Tooltip>
   );
