@@ -134,7 +134,7 @@ function JourneyFacts(props: Pick<HeaderProps, 'momentLabel' | 'personaName' | '
   const readOnly = useEditorReadOnly();
   return (
     <Group gap={8} wrap="nowrap" miw={0}>
-      <Text size="xs" c="dimmed" truncate="end" miw={0}>
+      <Text size="xs" c="dimmed" truncate="end" miw={0} title={`${props.momentLabel} · ${props.personaName}`}>
         {props.momentLabel} · {props.personaName}
       </Text>
       <Group gap={6} wrap="nowrap" className={classes.keep}>
