@@ -184,8 +184,14 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
    * after its first send. Until then its messages keep their place in the window and stay 'sending', which is
    * what a crash may duplicate.
    */
-  let pendingSent: SentRecord[] = [];
+  let pendingSent: { row: SentRecord; capContact: string | null }[] = [];
   let recordTimer: NodeJS.Timeout | null = null;
+  /** A marketing send stops counting as approved once its row says sent (or could not be written). */
+  const release = (contactId: string) => {
+    const left = (approved.get(contactId) ?? 1) - 1;
+    if (left > 0) approved.set(contactId, left);
+    else approved.delete(contactId);
+  };
   const flushSent = () => {
     if (recordTimer) clearTimeout(recordTimer);
     recordTimer = null;
@@ -194,16 +200,21 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     if (batch.length === 0) return;
     try {
       db.$client.transaction(() => {
-        for (const r of batch) st.markSent.run(r);
+        for (const r of batch) st.markSent.run(r.row);
       })();
     } catch (error) {
       // The lease will send them again: better twice than never, and this is logged.
-      log.error({ err: error, messages: batch.map((r) => r.id) }, 'could not record sent emails');
+      log.error({ err: error, messages: batch.map((r) => r.row.id) }, 'could not record sent emails');
+    } finally {
+      for (const r of batch) if (r.capContact) release(r.capContact);
     }
   };
-  const recordSent = (r: SentRecord) => {
-    pendingSent.push(r);
-    if (pendingSent.length >= Math.min(RECORD_BATCH, inFlight.size)) flushSent();
+  const recordSent = (row: SentRecord, capContact: string | null) => {
+    pendingSent.push({ row, capContact });
+    // At most one per pooled connection waits unrecorded: that, with the sends on the wire, is what a crash can
+    // send twice.
+    const connections = current?.settings.smtp.maxConnections ?? 1;
+    if (pendingSent.length >= Math.min(RECORD_BATCH, connections, inFlight.size)) flushSent();
     else
       recordTimer ??= setTimeout(() => {
         flushSent();
@@ -261,10 +272,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     };
   }
 
-  function record(m: ClaimedRow, to: string, result: SendResult, prepared: Ready, headerId: string): Outcome {
+  function record(m: ClaimedRow, to: string, result: SendResult, prepared: Ready, headerId: string, capContact: string | null): Outcome {
     const now = clock.now().getTime();
     if (result.ok) {
-      recordSent({ id: m.id, now, subject: prepared.subject, html: asBuffer(prepared.htmlDeflated), text: prepared.text, messageIdHeader: headerId, providerId: result.response.slice(0, 200) });
+      recordSent({ id: m.id, now, subject: prepared.subject, html: asBuffer(prepared.htmlDeflated), text: prepared.text, messageIdHeader: headerId, providerId: result.response.slice(0, 200) }, capContact);
       log.debug({ messageId: m.id, to }, 'email sent');
       return 'sent';
     }
@@ -320,6 +331,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       return 'deferred';
     }
     if (isMarketing) approved.set(contact.id, (approved.get(contact.id) ?? 0) + 1);
+    // Once sent, the approval is released when the sent row is written (flushSent), not before: in between, the
+    // cap must still count this email.
+    let handedOver = false;
     try {
       const job = await jobFor(m, data, contact, to, batch, isMarketing);
       if (typeof job === 'string') return notRendered(m.id, job);
@@ -328,13 +342,11 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       // Composed by the preparer; nodemailer streams it through the pool with the envelope it would have taken from the headers.
       const headerId = messageIdHeader(m.id, job.from.email);
       const result = await transport.send({ raw: asBuffer(prepared.raw), envelope: { from: job.from.email, to }, messageId: headerId });
-      return record(m, to, result, prepared, headerId);
+      const outcome = record(m, to, result, prepared, headerId, isMarketing ? contact.id : null);
+      handedOver = outcome === 'sent';
+      return outcome;
     } finally {
-      if (isMarketing) {
-        const left = (approved.get(contact.id) ?? 1) - 1;
-        if (left > 0) approved.set(contact.id, left);
-        else approved.delete(contact.id);
-      }
+      if (isMarketing && !handedOver) release(contact.id);
     }
   }
 

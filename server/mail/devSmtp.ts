@@ -15,7 +15,7 @@ export interface SmtpServerOptions {
    * Decides a recipient: return null to accept, or an SMTP reply such as [450, 'try later'] or
    * [550, 'no such user'] (tests use this to act as a failing provider).
    */
-  onRecipient?(address: string): [code: number, message: string] | null;
+  onRecipient?(address: string): [code: number, message: string] | null | Promise<[code: number, message: string] | null>;
   port?: number;
 }
 
@@ -39,8 +39,11 @@ export async function startSmtpServer(options: SmtpServerOptions): Promise<Runni
     logger: false,
     banner: 'Kairos development mail',
     onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, callback) {
-      const reply = options.onRecipient?.(address.address.toLowerCase());
-      callback(reply ? smtpError(reply[0], reply[1]) : null);
+      // A reply may take its time, as a slow provider's does (tests hold a recipient this way).
+      void Promise.resolve(options.onRecipient?.(address.address.toLowerCase())).then(
+        (reply) => callback(reply ? smtpError(reply[0], reply[1]) : null),
+        (error: unknown) => callback(smtpError(451, error instanceof Error ? error.message : 'try again later')),
+      );
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

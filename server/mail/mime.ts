@@ -5,9 +5,13 @@ import { randomBytes } from 'node:crypto';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import MimeNode from 'nodemailer/lib/mime-node/index.js';
 
-/** Random per process, counted per message: a boundary that no content contains (nodemailer makes its own the same way). */
-const BOUNDARY_BASE = `--_Kairos-${randomBytes(8).toString('hex')}-`;
-let boundaries = 0;
+/**
+ * A new random boundary per message: a boundary someone could predict (from an earlier email) would let a contact's
+ * own data, rendered into the body, close a part and open one of its own.
+ */
+function newBoundary(): string {
+  return `--_Kairos-${randomBytes(12).toString('hex')}`;
+}
 
 const HEX = Buffer.from('0123456789ABCDEF');
 const CRLF = Buffer.from('\r\n');
@@ -63,20 +67,25 @@ function partHeader(boundary: string, type: 'plain' | 'html'): Buffer {
 
 /** The whole message as it goes over SMTP (before dot-stuffing): headers, then the text and the HTML part. */
 export function buildMime(mail: Mail.Options & { text: string; html: string }): Buffer {
-  const boundary = `${BOUNDARY_BASE}${(boundaries++).toString(36)}`;
+  const text = quotedPrintable(mail.text);
+  const html = quotedPrintable(mail.html);
+  // RFC 2046 5.1.1: the boundary must not occur in the encapsulated parts.
+  let boundary = newBoundary();
+  while (text.includes(`--${boundary}`) || html.includes(`--${boundary}`)) boundary = newBoundary();
   const root = new MimeNode(`multipart/alternative; boundary="${boundary}"`, { baseBoundary: boundary, disableFileAccess: true, disableUrlAccess: true });
   // The order nodemailer's composer uses: custom headers, then the addresses, subject, Message-ID and Date.
   if (mail.headers) root.addHeader(mail.headers as Record<string, string>);
   const fields: Array<[string, unknown]> = [['From', mail.from], ['Reply-To', mail.replyTo], ['To', mail.to], ['Subject', mail.subject], ['Message-ID', mail.messageId], ['Date', mail.date]];
   for (const [key, value] of fields) if (value) root.setHeader(key, value as string);
-  const head = Buffer.from(`${root.buildHeaders()}\r\n\r\n`);
+  // Always a Subject header, even an empty one (MimeNode leaves empty ones out): spam filters mark mail without one.
+  const head = Buffer.from(`${root.buildHeaders()}${mail.subject ? '' : '\r\nSubject: '}\r\n\r\n`);
   return Buffer.concat([
     head,
     partHeader(boundary, 'plain'),
-    quotedPrintable(mail.text),
+    text,
     CRLF,
     partHeader(boundary, 'html'),
-    quotedPrintable(mail.html),
+    html,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
 }

@@ -257,6 +257,35 @@ describe('quiet hours and the frequency cap', () => {
     expect(world.smtp.to('ny@example.com')).toHaveLength(2);
   });
 
+  it('counts a sent email against the cap before its row says sent, while the loop runs', async () => {
+    world = await mailWorld({ prepareInWorker: false, settings: { frequencyCap: { enabled: true, maxPerWeek: 1 }, quietHours: { ...DEFAULT_SENDING_SETTINGS.quietHours, enabled: false } } });
+    const ana = subscribedContact(world, 'ana@example.com');
+    const bob = subscribedContact(world, 'bob@example.com');
+    // Bob's provider is slow, so the loop has a send in flight and records Ana's in a batch a moment later.
+    const releaseBob = world.smtp.hold('bob@example.com');
+    queueMessage(world, bob);
+    queueMessage(world, ana);
+    let second = '';
+    world.smtp.onReceived = (mail) => {
+      if (!mail.recipients.includes('ana@example.com') || second) return;
+      // Just after Ana's first email was accepted, and before the loop writes it down, a second one is queued.
+      setTimeout(() => {
+        second = queueMessage(world, ana);
+        world.mail.delivery.nudge();
+      }, 5);
+    };
+    world.mail.delivery.start();
+    try {
+      await expect.poll(() => second && messageRow(world.db, second).error, { timeout: 5_000 }).toContain('frequency cap');
+    } finally {
+      releaseBob();
+    }
+    await expect.poll(() => world.smtp.to('bob@example.com').length, { timeout: 5_000 }).toBe(1);
+    await world.mail.delivery.stop();
+    expect(world.smtp.to('ana@example.com')).toHaveLength(1);
+    expect(messageRow(world.db, second).status).toBe('queued');
+  });
+
   it('delays marketing mail over the cap until a slot frees, and skips it where the node says so', async () => {
     world = await mailWorld({ settings: { frequencyCap: { enabled: true, maxPerWeek: 2 }, quietHours: { ...DEFAULT_SENDING_SETTINGS.quietHours, enabled: false } } });
     const ana = subscribedContact(world, 'ana@example.com');

@@ -29,17 +29,36 @@ export class TestSmtp {
   received: Received[] = [];
   /** Per address: the replies to give, in order (then it accepts). */
   refusals = new Map<string, Array<[number, string]>>();
+  /** Per address: a recipient the server does not answer until released. */
+  private held = new Map<string, Promise<void>>();
+  /** Called with each message as it arrives, before the sender hears it was accepted. */
+  onReceived: ((mail: Received) => void) | null = null;
   server!: RunningSmtpServer;
 
   static async start(): Promise<TestSmtp> {
     const smtp = new TestSmtp();
     smtp.server = await startSmtpServer({
-      onRecipient: (address) => smtp.refusals.get(address)?.shift() ?? null,
+      onRecipient: async (address) => {
+        await smtp.held.get(address);
+        return smtp.refusals.get(address)?.shift() ?? null;
+      },
       onMessage: async (mail) => {
-        smtp.received.push({ ...mail, parsed: await simpleParser(mail.raw) });
+        const received = { ...mail, parsed: await simpleParser(mail.raw) };
+        smtp.received.push(received);
+        smtp.onReceived?.(received);
       },
     });
     return smtp;
+  }
+
+  /** Keeps sends to this address waiting at RCPT TO, as a slow provider would, until the returned function is called. */
+  hold(address: string): () => void {
+    let release = () => {};
+    this.held.set(address, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.held.delete(address);
+      release();
+    };
   }
 
   refuse(address: string, ...replies: Array<[number, string]>): void {

@@ -66,3 +66,27 @@ describe('the MIME message of an email', () => {
     expect(quotedPrintable('x'.repeat(76)).toString()).toBe('x'.repeat(76));
   });
 });
+
+describe('boundaries and headers', () => {
+  const boundaryOf = (raw: Buffer) => /boundary="([^"]+)"/.exec(raw.toString('latin1'))![1]!;
+
+  it('draws a new unpredictable boundary for every message, so contact data cannot close a part and open its own', async () => {
+    const first = boundaryOf(email());
+    const second = boundaryOf(email());
+    expect(second).not.toBe(first);
+    // Nothing after the fixed prefix is shared: one email does not tell the next one's boundary.
+    expect(second.slice('--_Kairos-'.length, -4)).not.toContain(first.slice('--_Kairos-'.length, '--_Kairos-'.length + 8));
+
+    // A first name that tries the boundary of the email before it (the old scheme's next one was guessable from it).
+    const injected = `Ana\n--${first}\nContent-Type: text/html\n\n<h1>Click here</h1>\n--${first}--\n`;
+    const parsed = await simpleParser(email({ text: `Hi ${injected}`, html: `<p>Hi ${injected}</p>` }));
+    expect(lines(parsed.text ?? '')).toBe(lines(`Hi ${injected}`));
+    expect(parsed.html).toBe(`<p>Hi ${injected}</p>`);
+  });
+
+  it('always writes a Subject header, an empty one included', async () => {
+    const raw = email({ subject: '' }).toString('latin1');
+    expect(raw).toMatch(/^Subject: ?\r$/m);
+    expect((await simpleParser(raw)).subject ?? '').toBe('');
+  });
+});
