@@ -75,6 +75,25 @@ describe('starter templates', () => {
   });
 });
 
+describe('the text part of awkward templates', () => {
+  // Liquid that html-to-text cannot be trusted to carry through unrendered: each must still give the text of the
+  // rendered HTML (these take the text from each rendered email instead of from a text template).
+  const awkward: Record<string, string> = {
+    'whitespace control between paragraphs': '<mj-text><p>Hi {{ contact.traits.first_name }}</p>{%- if event.code -%}<p>Your bonus code is {{ event.code }}</p>{%- endif -%}<p>Bye</p></mj-text>',
+    'a condition inside an attribute': '<mj-text><p class="{% if event.vip %}vip{% endif %}">VIP only: {% if event.vip %}secret {{ event.code }}{% endif %}.</p></mj-text>',
+    'an assign inside an image alt text': '<mj-image src="https://shop.example.com/x.png" alt="{% assign c = event.code %}Code: {{ c }}" />',
+    'the placeholder character in the template text': '<mj-text><p>Brackets ⟦0⟧ and {{ contact.traits.first_name }}</p></mj-text>',
+    'a link whose address is a value': '<mj-text><p><a href="https://shop.example.com/r/{{ event.code }}">Your referral link</a></p></mj-text>',
+  };
+  it.each(Object.entries(awkward))('%s', async (_name, text) => {
+    const c = await compiled(fragment(`<mj-section><mj-column>${text}</mj-column></mj-section>`));
+    for (const event of [{ code: 'ZX9', vip: true }, { code: '', vip: false }]) {
+      const out = renderCompiled(c, data({ event }));
+      expect(out.text).toBe(htmlToText(out.html));
+    }
+  });
+});
+
 describe('problems come back with their line', () => {
   it('names an unknown filter and its line in the body', async () => {
     const issues = await issuesOf(fragment('<mj-section>\n<mj-column>\n<mj-text>{{ contact.email | shout }}</mj-text>\n</mj-column>\n</mj-section>'));

@@ -179,10 +179,29 @@ export function wrapComponentLevelLiquid(doc: string): string {
 const LIQUID_IN_HTML = /\{%-?[\s\S]*?-?%\}|\{\{-?[\s\S]*?-?\}\}/g;
 
 /**
+ * Whether converting the HTML with its Liquid left in place gives the same text as converting the rendered HTML.
+ * Not when a Liquid tag sits inside an HTML tag (an if or an assign in an attribute: html-to-text reads the rendered
+ * value, or drops it), trims whitespace (`{%-`: paragraphs would run together), outputs markup unescaped (`raw`), or the source
+ * already holds the placeholder character. Those templates get their text part from each rendered email instead.
+ */
+function textTemplateIsFaithful(htmlSource: string): boolean {
+  if (htmlSource.includes('⟦')) return false;
+  for (const match of htmlSource.matchAll(LIQUID_IN_HTML)) {
+    const liquid = match[0];
+    if (/^\{[{%]-|-[}%]\}$/.test(liquid) || /\|\s*raw\b|\{%-?\s*raw\b/.test(liquid)) return false;
+    // A value in a link or an attribute comes through (html-to-text prints hrefs); a tag there (an if, an assign) does not.
+    const before = htmlSource.slice(0, match.index);
+    if (liquid.startsWith('{%') && before.lastIndexOf('<') > before.lastIndexOf('>')) return false;
+  }
+  return true;
+}
+
+/**
  * The text part as a Liquid template, generated once from the compiled HTML: Liquid is swapped for
  * placeholders that html-to-text leaves alone, then put back.
  */
 function generatedTextTemplate(htmlSource: string): { source: string; templates: Template[] } | null {
+  if (!textTemplateIsFaithful(htmlSource)) return null;
   const saved: string[] = [];
   const shielded = htmlSource.replace(LIQUID_IN_HTML, (liquid) => `⟦${saved.push(liquid) - 1}⟧`);
   const text = convertToText(shielded).replace(/⟦(\d+)⟧/g, (_, i: string) => saved[Number(i)] ?? '');
