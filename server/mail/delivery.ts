@@ -202,9 +202,17 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       db.$client.transaction(() => {
         for (const r of batch) st.markSent.run(r.row);
       })();
-    } catch (error) {
-      // The lease will send them again: better twice than never, and this is logged.
-      log.error({ err: error, messages: batch.map((r) => r.row.id) }, 'could not record sent emails');
+    } catch (batchError) {
+      // One row should not cost the others their record (they would be sent again): each on its own.
+      log.warn({ err: batchError, messages: batch.length }, 'could not record sent emails together; recording them one by one');
+      for (const r of batch) {
+        try {
+          st.markSent.run(r.row);
+        } catch (error) {
+          // The lease will send it again: better twice than never, and this is logged.
+          log.error({ err: error, messageId: r.row.id }, 'could not record a sent email; it will be sent again');
+        }
+      }
     } finally {
       for (const r of batch) if (r.capContact) release(r.capContact);
     }

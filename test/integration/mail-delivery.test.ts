@@ -206,6 +206,21 @@ describe('failures', () => {
   });
 });
 
+describe('recording what was sent', () => {
+  it('records the other sent emails of a batch when one of them cannot be written', async () => {
+    world = await mailWorld({ prepareInWorker: false, settings: { quietHours: { ...DEFAULT_SENDING_SETTINGS.quietHours, enabled: false } } });
+    // Enough emails that they are recorded in batches of one per pooled connection.
+    const ids = ['ana', 'bob', ...Array.from({ length: 10 }, (_, i) => `reader${i}`)].map((name) => queueMessage(world, subscribedContact(world, `${name}@example.com`)));
+    // Writing Bob's row fails (a constraint, a full disk); the others' must not be lost with it.
+    world.db.$client.exec(`CREATE TRIGGER refuse_bob BEFORE UPDATE OF status ON messages WHEN NEW.status = 'sent' AND NEW.id = '${ids[1]}'
+      BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    world.mail.delivery.start();
+    await expect.poll(() => world.smtp.received.length, { timeout: 5_000 }).toBe(12);
+    await world.mail.delivery.stop();
+    expect(ids.map((id) => messageRow(world.db, id).status)).toEqual(['sent', 'sending', ...Array(10).fill('sent')]);
+  });
+});
+
 describe('consent at send time', () => {
   beforeEach(async () => {
     world = await mailWorld();
