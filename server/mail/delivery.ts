@@ -378,9 +378,14 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     return st.claim.all({ now, leaseUntil: now + leaseMs, limit }) as ClaimedRow[];
   }
 
-  /** Messages claimed and not yet recorded: enough that every pooled connection always has the next one ready. */
+  /**
+   * Messages claimed and not yet recorded: enough that every pooled connection always has the next one ready, but
+   * under a rate limit no more than go out in half a lease, so none waits past its lease (and is sent twice).
+   */
   function windowSize(settings: SendingSettings): number {
-    return Math.max(8, settings.smtp.maxConnections * 8);
+    const wanted = Math.max(8, settings.smtp.maxConnections * 8);
+    const rate = settings.smtp.ratePerSecond;
+    return rate > 0 ? Math.max(1, Math.min(wanted, Math.floor((rate * leaseMs) / 2_000))) : wanted;
   }
 
   /** Keeps the pipeline full: refills when half the window is free, so the pool never waits on a claim. */

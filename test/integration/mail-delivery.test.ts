@@ -344,6 +344,17 @@ describe('the lease', () => {
     expect((await world.mail.delivery.runOnce()).outcomes.sent).toBe(1);
     expect(messageRow(world.db, id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
+
+  it('under a rate limit, claims no more than go out in half a lease', async () => {
+    world = await mailWorld({ leaseMs: 4_000, prepareInWorker: false, settings: { quietHours: { ...DEFAULT_SENDING_SETTINGS.quietHours, enabled: false }, smtp: { maxConnections: 5, ratePerSecond: 1 } } });
+    for (let i = 0; i < 10; i++) queueMessage(world, subscribedContact(world, `reader${i}@example.com`));
+    const claimed = () => (world.db.$client.prepare(`SELECT count(*) AS n FROM messages WHERE status = 'sending'`).get() as { n: number }).n;
+    world.mail.delivery.start();
+    await expect.poll(claimed, { timeout: 2_000 }).toBeGreaterThan(0);
+    // One a second for 4 s leases: at most 2 held at once, so none waits past its lease to be sent.
+    expect(claimed()).toBeLessThanOrEqual(2);
+    await world.mail.delivery.stop();
+  });
 });
 
 describe('the running loop', () => {
