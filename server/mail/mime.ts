@@ -25,8 +25,9 @@ const MAX_LINE = 76;
 export function quotedPrintable(text: string): Buffer {
   const input = Buffer.from(text, 'utf8');
   const n = input.length;
-  // At worst every byte becomes =XX, plus a soft break per 25 of them.
-  const out = Buffer.allocUnsafe(n * 3 + Math.ceil(n / 25) * 3 + 2);
+  // At worst every byte becomes =XX, plus a soft break per 21 bytes or more (a line of 75 columns, less at most the
+  // 11 left free before a 4-byte character): a break per 16 bytes is a safe bound.
+  const out = Buffer.allocUnsafe(n * 3 + Math.ceil(n / 16) * 3 + 2);
   const lineEndsAfter = (i: number) => i + 1 >= n || input[i + 1] === 0x0a || (input[i + 1] === 0x0d && input[i + 2] === 0x0a);
   let o = 0;
   let column = 0;
@@ -42,8 +43,12 @@ export function quotedPrintable(text: string): Buffer {
     let literal = byte >= 0x21 && byte <= 0x7e && byte !== 0x3d;
     if (!literal && (byte === 0x20 || byte === 0x09)) literal = !lineEndsAfter(i);
     const width = literal ? 1 : 3;
+    // A UTF-8 character is not split by a soft break (line-wise decoders would show it broken): at its first byte,
+    // room is made for all of its bytes.
+    const bytes = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    const needed = width * bytes;
     // A soft break's "=" needs the 76th column, unless this is the last character of its line.
-    if (column + width > MAX_LINE - 1 && !(column + width <= MAX_LINE && lineEndsAfter(i))) {
+    if (column + needed > MAX_LINE - 1 && !(column + needed <= MAX_LINE && lineEndsAfter(i + bytes - 1))) {
       out[o++] = 0x3d;
       out[o++] = 0x0d;
       out[o++] = 0x0a;

@@ -90,3 +90,17 @@ describe('boundaries and headers', () => {
     expect((await simpleParser(raw)).subject ?? '').toBe('');
   });
 });
+
+describe('quoted-printable lines', () => {
+  it('never splits a UTF-8 character across a soft line break', () => {
+    for (const text of ['é'.repeat(100), `x${'€'.repeat(60)}`, `ab${'🎉'.repeat(40)}`, `${'a'.repeat(70)}éé€🎉 done`]) {
+      const encoded = quotedPrintable(text).toString('latin1');
+      const decodedLines = encoded.split('\r\n').map((line) =>
+        Buffer.from(line.replace(/=$/, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1'),
+      );
+      for (const line of decodedLines) expect(line.toString('utf8')).not.toContain('\uFFFD');
+      expect(Buffer.concat(decodedLines).toString('utf8')).toBe(text);
+      for (const line of encoded.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+    }
+  });
+});
