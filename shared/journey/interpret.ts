@@ -403,9 +403,18 @@ export function advance(input: AdvanceInput): AdvanceResult {
     }
   }
 
+  /** Steps entered in this call: coming back to one means every wait on the way had passed, so nothing waited. */
+  const entered = new Set<string>();
   for (let guard = 0; guard <= graph.nodes.size; guard++) {
     const node = graph.nodes.get(s.nodeId);
     if (!node) return fail(run, s.nodeId, 'exit', `The node ${s.nodeId} is not in this version.`);
+    // Waits handle coming back themselves (they wait for a later moment); any other step would repeat its effects.
+    if (node.kind !== 'wait' && node.kind !== 'wait_for_event') {
+      if (entered.has(node.id)) {
+        return fail(run, node.id, node.kind, 'The journey came back to this step without waiting (every wait on the way had already passed), so the contact was stopped before anything was sent twice.');
+      }
+      entered.add(node.id);
+    }
     let output: string;
 
     switch (node.kind) {

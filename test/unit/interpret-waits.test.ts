@@ -16,6 +16,7 @@ import {
   link,
   localMs,
   manualTrigger,
+  notifyNode,
   path,
   resume,
   sendEmail,
@@ -378,5 +379,21 @@ describe('a loop through a wait relative to a date trait', () => {
     expect(woken.effects.filter((e) => e.type === 'send_email')).toHaveLength(1);
     expect(woken.steps.length).toBeLessThanOrEqual(graph.nodes.size);
     expect(woken.state.error ?? '').not.toMatch(/looped/);
+  });
+});
+
+describe('a loop whose waits have all passed', () => {
+  it('stops at the first step it would repeat, before its effect goes out a second time', () => {
+    // notify → wait until 3 days before the renewal → email → wait until 1 day before it → back to notify.
+    // With the renewal already past, neither wait waits: the loop would go round in one call.
+    const graph = compile(
+      [manualTrigger(), notifyNode('tell'), waitRelative('early', 'renewal', 3, 'days', 'before'), sendEmail('mail'), waitRelative('late', 'renewal', 1, 'days', 'before')],
+      [link('start', 'next', 'tell'), link('tell', 'next', 'early'), link('early', 'next', 'mail'), link('mail', 'next', 'late'), link('late', 'next', 'tell')],
+    );
+    const result = enrolAndAdvance(graph, utc('2025-05-05T12:00'), { contact: contact({ traits: { renewal: '2025-01-01' } }) });
+    expect(result.state.status).toBe('failed');
+    expect(result.state.nodeId).toBe('tell');
+    expect(result.state.error).toContain('came back to this step without waiting');
+    expect(result.effects.map((e) => e.nodeId)).toEqual(['tell', 'mail']);
   });
 });
