@@ -3,20 +3,13 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, screenshot, startServer, type RunningServer, createOwnerThroughSetup } from './harness.ts';
+import { expect, test } from 'vitest';
+import { screenshot, type RunningServer, createOwnerThroughSetup, serverAndBrowserPerFile } from './harness.ts';
 
 let server: RunningServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+serverAndBrowserPerFile((running) => ({ server, browser } = running));
 
 const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
 const problems = (page: Page) => page.getByRole('region', { name: 'Problems' });

@@ -2,20 +2,13 @@
 // confirm from the Inbox, edit a template with live preview, test-send it and find it in the Inbox; the starter
 // templates and sending settings as screenshots at desktop and mobile width.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, screenshot, startServer, type RunningServer, createOwnerThroughSetup } from './harness.ts';
+import { expect, test } from 'vitest';
+import { screenshot, type RunningServer, createOwnerThroughSetup, serverAndBrowserPerFile } from './harness.ts';
 
 let server: RunningServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+serverAndBrowserPerFile((running) => ({ server, browser } = running));
 
 async function createOwner(page: Page): Promise<void> {
   await createOwnerThroughSetup(page, server.url, { name: 'Mara Marketer', email: 'mara@example.com' });

@@ -1,19 +1,12 @@
 // A new workspace end to end: create the owner, sign in, read the lifecycle matrix, sign out.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchBrowser, screenshot, startServer, type RunningServer } from './harness.ts';
+import { expect, test } from 'vitest';
+import { screenshot, type RunningServer, serverAndBrowserPerFile } from './harness.ts';
 
 let server: RunningServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+serverAndBrowserPerFile((running) => ({ server, browser } = running));
 
 test('owner set-up, matrix, sign-out and the sign-in guard', async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });

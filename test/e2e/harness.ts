@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results/screenshots');
@@ -92,4 +93,18 @@ export async function createOwnerThroughSetup(page: Page, url: string, owner = {
   await page.getByRole('textbox', { name: 'Password' }).fill('correct horse battery');
   await page.getByRole('button', { name: 'Create account and sign in' }).click();
   await page.getByRole('heading', { name: 'Lifecycle', level: 1 }).waitFor();
+}
+
+/** Starts the server (with `env`) and Chromium before the tests of a file, hands both over, and stops them after. */
+export function serverAndBrowserPerFile(take: (running: { server: RunningServer; browser: Browser }) => void, env: Record<string, string> = {}): void {
+  let running: { server?: RunningServer; browser?: Browser } = {};
+  beforeAll(async () => {
+    const [server, browser] = await Promise.all([startServer(env), launchBrowser()]);
+    running = { server, browser };
+    take({ server, browser });
+  });
+  afterAll(async () => {
+    await running.browser?.close();
+    await running.server?.stop();
+  });
 }

@@ -4,9 +4,9 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { formatInZone } from '../../client/editor/simulator/timeline.ts';
-import { launchBrowser, screenshot, startServer, type RunningServer, createOwnerThroughSetup } from './harness.ts';
+import { screenshot, type RunningServer, createOwnerThroughSetup, serverAndBrowserPerFile } from './harness.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DAY = 86_400_000;
@@ -14,15 +14,8 @@ const DAY = 86_400_000;
 let server: RunningServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  // The server's executor ticks every second, so contacts enter a live journey while the test waits.
-  [server, browser] = await Promise.all([startServer({ EXECUTOR_INTERVAL_SECONDS: '1' }), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// The server's executor ticks every second, so contacts enter a live journey while the test waits.
+serverAndBrowserPerFile((running) => ({ server, browser } = running), { EXECUTOR_INTERVAL_SECONDS: '1' });
 
 const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
 
