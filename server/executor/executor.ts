@@ -172,9 +172,8 @@ export function createExecutor(options: ExecutorOptions) {
 
   /** Inserts a run in the state an advance left it; false when its (journey, contact, entry key) already ran. */
   function insertEnrollment(row: { id: string; journeyId: string; version: number; contactId: string; entryKey: string }, s: EnrollmentState, now: number): boolean {
-    const awaiting = s.status === 'waiting' ? (s.awaiting?.event ?? null) : null;
-    const ended = isTerminal(s.status) ? now : null;
-    return st.insertEnrollment.run(row.id, row.journeyId, row.version, row.contactId, row.entryKey, s.nodeId, s.status, s.wakeAt, awaiting, JSON.stringify(s), now, now, ended, s.goalReachedAt, s.error).changes === 1;
+    const f = rowFields(s, now);
+    return st.insertEnrollment.run(row.id, row.journeyId, row.version, row.contactId, row.entryKey, f.nodeId, f.status, f.wakeAt, f.awaitingEvent, f.state, now, now, f.endedAt, f.goalReachedAt, f.error).changes === 1;
   }
 
   /** Writes one advance of an existing enrollment: the row, its steps and its effects. */
