@@ -104,3 +104,4 @@ export * from './tables/mail.ts';
 export * from './tables/personaRules.ts';
 export * from './tables/apiKeys.ts';
 export * from './tables/contactImports.ts';
+export * from './tables/reports.ts';

@@ -35,6 +35,9 @@ export const contacts = sqliteTable(
     timezone: text('timezone'),
     /** Last purchase or engagement (or confirmed opt-in, or creation): the daily lapse check compares it with the inactivity window. */
     lastActiveAt: integer('last_active_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
+    /** The contact whose referral link brought this one in (recorded when this one confirms); null otherwise. */
+    referredBy: text('referred_by'),
+    referredAt: integer('referred_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
   },
@@ -46,6 +49,8 @@ export const contacts = sqliteTable(
     index('contacts_subscription_idx').on(t.subscription, t.id),
     // The daily lapse check reads, per lapsing phase, contacts inactive since before the cutoff.
     index('contacts_phase_active_idx').on(t.phase, t.lastActiveAt),
+    // Who a contact referred: the contact page lists them. Partial: most contacts were referred by nobody.
+    index('contacts_referred_by_idx').on(t.referredBy).where(sql`referred_by IS NOT NULL`),
   ],
 );
 
@@ -114,6 +119,8 @@ export const events = sqliteTable(
     receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
     /** The sender's messageId: the same message twice is stored once. */
     messageId: text('message_id'),
+    /** Recorded but starts no journey: a quiet CSV import writes its consent and phase events this way. */
+    quiet: integer('quiet', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     uniqueIndex('events_message_id_idx').on(t.messageId),
@@ -136,7 +143,11 @@ export const phaseHistory = sqliteTable(
     at: integer('at', { mode: 'timestamp_ms' }).notNull(),
     cause: text('cause').notNull(),
   },
-  (t) => [index('phase_history_contact_idx').on(t.contactId, t.at)],
+  (t) => [
+    index('phase_history_contact_idx').on(t.contactId, t.at),
+    // The Contacts page's "moved from X to Y in the period" filter, which the dashboard's flows link to.
+    index('phase_history_flow_idx').on(t.toPhase, t.at),
+  ],
 );
 
 export type Contact = typeof contacts.$inferSelect;

@@ -1,0 +1,83 @@
+// The lifecycle dashboard's question and answer: one zod schema each, used by the tRPC procedure, the CLI's
+// `report lifecycle --json` and the dashboard page.
+import { z } from 'zod';
+
+export const lifecycleReportInput = z
+  .object({
+    /** One persona's key, or null for all contacts. */
+    persona: z.string().min(1).nullable().default(null),
+    /** The period, as ISO-8601 times; `from` inclusive, `to` exclusive. */
+    from: z.iso.datetime({ offset: true, error: 'from: use an ISO-8601 time such as 2026-09-01T00:00:00Z.' }),
+    to: z.iso.datetime({ offset: true, error: 'to: use an ISO-8601 time such as 2026-12-01T00:00:00Z.' }),
+  })
+  .refine((v) => Date.parse(v.from) < Date.parse(v.to), { message: 'The period must end after it starts.', path: ['to'] });
+export type LifecycleReportInput = z.input<typeof lifecycleReportInput>;
+
+const count = z.number().int().nonnegative();
+
+export const phaseFlowSchema = z.object({ from: z.string().nullable(), to: z.string(), n: count });
+
+export const lifecycleReportSchema = z.object({
+  period: z.object({ from: z.string(), to: z.string() }),
+  persona: z.string().nullable(),
+  /** Contacts in each phase now (every phase key present, zeros included). */
+  phases: z.array(z.object({ phase: z.string(), label: z.string(), n: count })),
+  /** Phase-to-phase transitions in the period (from null: a contact's first phase). */
+  flows: z.array(phaseFlowSchema),
+  /** Phase entries per ISO week (week starting Monday, UTC), one row per week of the period. */
+  entriesPerWeek: z.array(z.object({ weekStart: z.string(), byPhase: z.record(z.string(), count) })),
+  /** Medians over the transitions in the period, in days; null when none happened. */
+  medians: z.object({
+    subscriberToFirstPurchaseDays: z.number().nullable(),
+    customerToLoyalDays: z.number().nullable(),
+    firstPurchases: count,
+    becameLoyal: count,
+  }),
+  lapsed: count,
+  reactivated: count,
+  referrals: count,
+  /** Per persona (all personas when persona is null): contacts per phase now, transitions and referrals in the period. */
+  personas: z.array(
+    z.object({
+      key: z.string().nullable(),
+      name: z.string(),
+      phases: z.record(z.string(), count),
+      flows: z.array(phaseFlowSchema),
+      referrals: count,
+    }),
+  ),
+  /** Per moment, its journeys (in the persona's scope) with their figures; entered and converted in the period. */
+  moments: z.array(
+    z.object({
+      moment: z.string(),
+      label: z.string(),
+      journeys: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          status: z.string(),
+          personaKey: z.string().nullable(),
+          entered: count,
+          inJourneyNow: count,
+          converted: count,
+          conversionRate: z.number().nullable(),
+        }),
+      ),
+    }),
+  ),
+  /** Email performance per template in the period; rates as fractions of delivered. */
+  templates: z.array(
+    z.object({
+      templateId: z.string(),
+      name: z.string(),
+      sent: count,
+      delivered: count,
+      uniqueOpens: count,
+      uniqueClicks: count,
+      unsubscribes: count,
+      bounces: count,
+      clickRate: z.number().nullable(),
+    }),
+  ),
+});
+export type LifecycleReport = z.infer<typeof lifecycleReportSchema>;
