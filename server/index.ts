@@ -16,7 +16,8 @@ import { openWorkspace } from './workspace.ts';
 const config = loadConfigOrExit();
 const workspace = openWorkspace(config);
 const checkpointer = startCheckpointer(workspace.db, databaseFile(config.dataDir), log);
-const clientDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
+// KAIROS_CLIENT_DIR serves another build of the client (a developer's or a test run's own); unset, the one `npm run build` made.
+const clientDir = process.env.KAIROS_CLIENT_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/client');
 const app = createApp({ db: workspace.db, auth: workspace.auth, clock: workspace.clock, clientDir });
 
 const executor = createExecutor({ db: workspace.db, clock: workspace.clock, log });
