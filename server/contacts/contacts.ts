@@ -1,7 +1,7 @@
 // A contact's life on the write side: creating, changing traits, recording events, setting phases. Ingestion,
 // import, consent and the executor all go through these, so rules apply the same way everywhere.
 import { displayName, isTimeZone, mergeTraits, searchTerms } from '../../shared/contacts/traits.ts';
-import type { PhaseKey } from '../../shared/lifecycle/phases.ts';
+import { isForwardMove, type PhaseKey } from '../../shared/lifecycle/phases.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { ContactNotFoundError } from './consent.ts';
@@ -89,10 +89,14 @@ function requireContact(db: Db, contactId: string): ContactState {
   return contact;
 }
 
-/** Moves a contact to a phase (a journey's set_phase node, a person in the app); cause is recorded. */
-export function setPhase(db: Db, clock: Clock, contactId: string, phase: PhaseKey, cause: string): boolean {
+/**
+ * Moves a contact to a phase (a journey's set_phase node, a person in the app); cause is recorded. With onlyForward,
+ * a contact already further along (as it is now, not as the journey last saw it) keeps its phase.
+ */
+export function setPhase(db: Db, clock: Clock, contactId: string, phase: PhaseKey, cause: string, options: { onlyForward?: boolean } = {}): boolean {
   return db.transaction(() => {
     const contact = requireContact(db, contactId);
+    if (options.onlyForward && !isForwardMove(contact.phase, phase)) return false;
     const changed = transitionPhase(db, contact, phase, cause, clock.now().getTime());
     if (changed) saveContact(db, contact);
     return changed;

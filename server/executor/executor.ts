@@ -219,7 +219,7 @@ export function createExecutor(options: ExecutorOptions) {
         case 'set_phase':
           // Through the contacts domain: history with this journey as the cause, and the $phase_entered
           // event that other journeys start on (read later in this same tick).
-          setPhase(db, clock, row.contactId, effect.phase as PhaseKey, `journey:${row.journeyId}`);
+          setPhase(db, clock, row.contactId, effect.phase as PhaseKey, `journey:${row.journeyId}`, { onlyForward: effect.onlyForward });
           break;
         case 'update_traits':
           // Through the contacts domain too, so persona rules see the new traits.

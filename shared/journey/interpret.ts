@@ -11,6 +11,7 @@ import type { SplitConfig } from './nodes/split.ts';
 import type { TriggerConfig } from './nodes/trigger.ts';
 import type { WaitConfig } from './nodes/wait.ts';
 import { WEEKDAYS } from './nodes/wait.ts';
+import { isForwardMove, type PhaseKey } from '../lifecycle/phases.ts';
 
 export const ENROLLMENT_STATUSES = ['active', 'waiting', 'completed', 'exited', 'failed'] as const;
 export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
@@ -76,7 +77,7 @@ export type Effect =
       category: 'marketing' | 'transactional';
       whenCapped: 'delay' | 'skip';
     }
-  | { type: 'set_phase'; nodeId: string; phase: string }
+  | { type: 'set_phase'; nodeId: string; phase: string; onlyForward: boolean }
   | { type: 'update_traits'; nodeId: string; traits: Record<string, Scalar> }
   | { type: 'notify'; nodeId: string; visit: number; to: string; subject: string; message: string }
   | { type: 'webhook'; nodeId: string; visit: number; url: string };
@@ -480,8 +481,8 @@ export function advance(input: AdvanceInput): AdvanceResult {
         break;
       }
       case 'set_phase':
-        if (contact.phase !== node.config.phase) {
-          effects.push({ type: 'set_phase', nodeId: node.id, phase: node.config.phase });
+        if (node.config.onlyForward ? isForwardMove(contact.phase as PhaseKey, node.config.phase) : contact.phase !== node.config.phase) {
+          effects.push({ type: 'set_phase', nodeId: node.id, phase: node.config.phase, onlyForward: node.config.onlyForward });
           run.contact = contact = { ...contact, phase: node.config.phase };
         }
         output = 'next';

@@ -51,7 +51,7 @@ function optIn(): StarterJourney {
   return build(
     [
       { id: 'trigger', kind: 'trigger', name: 'Subscription confirmed', config: { on: 'subscription_confirmed' }, at: [1, 0] },
-      { id: 'set_subscriber', kind: 'set_phase', config: { phase: 'subscriber' }, at: [1, 1] },
+      { id: 'set_subscriber', kind: 'set_phase', config: { phase: 'subscriber', onlyForward: true }, at: [1, 1] },
       { id: 'welcome', kind: 'email', name: 'Welcome', config: { templateId: t.welcome, category: 'marketing', whenCapped: 'delay' }, at: [1, 2] },
       { id: 'wait_2d', kind: 'wait', config: { mode: 'duration', duration: days(2) }, at: [1, 3] },
       {
@@ -61,7 +61,7 @@ function optIn(): StarterJourney {
         config: { match: 'all', rules: [{ type: 'engagement', action: 'clicked', emailNodeId: 'welcome' }] },
         at: [1, 4],
       },
-      { id: 'set_engaged', kind: 'set_phase', config: { phase: 'engaged' }, at: [0, 5] },
+      { id: 'set_engaged', kind: 'set_phase', config: { phase: 'engaged', onlyForward: true }, at: [0, 5] },
       { id: 'second_welcome', kind: 'email', name: 'Second welcome', config: { templateId: t.welcomeReminder, category: 'marketing', whenCapped: 'delay' }, at: [2, 5] },
       { id: 'exit', kind: 'exit', config: {}, at: [1, 6] },
     ],
@@ -121,7 +121,7 @@ function firstPurchase(): StarterJourney {
       { id: 'wait_7d', kind: 'wait', config: { mode: 'duration', duration: days(7) }, at: [1, 2] },
       { id: 'ask_review', kind: 'email', name: 'Review request', config: { templateId: t.reviewRequest, category: 'marketing', whenCapped: 'delay' }, at: [1, 3] },
       { id: 'await_review', kind: 'wait_for_event', config: { event: 'review_submitted', filters: [], timeout: days(7) }, at: [1, 4] },
-      { id: 'set_advocate', kind: 'set_phase', config: { phase: 'advocate' }, at: [0, 5] },
+      { id: 'set_advocate', kind: 'set_phase', config: { phase: 'advocate', onlyForward: true }, at: [0, 5] },
       { id: 'exit', kind: 'exit', config: {}, at: [1, 6] },
     ],
     [
@@ -174,7 +174,7 @@ function advocacy(): StarterJourney {
       { id: 'wait_3d', kind: 'wait', config: { mode: 'duration', duration: days(3) }, at: [1, 2] },
       { id: 'invite', kind: 'email', name: 'Referral invitation', config: { templateId: t.referralInvite, category: 'marketing', whenCapped: 'delay' }, at: [1, 3] },
       { id: 'await_referral', kind: 'wait_for_event', config: { event: 'referral_sent', filters: [], timeout: days(14) }, at: [1, 4] },
-      { id: 'set_advocate', kind: 'set_phase', config: { phase: 'advocate' }, at: [0, 5] },
+      { id: 'set_advocate', kind: 'set_phase', config: { phase: 'advocate', onlyForward: true }, at: [0, 5] },
       { id: 'exit', kind: 'exit', config: {}, at: [1, 6] },
     ],
     [

@@ -20,3 +20,21 @@ export const DEFAULT_PHASES: readonly PhaseDefinition[] = [
   { key: 'advocate', label: 'Advocate', description: 'Referred someone or wrote a review.' },
   { key: 'lapsed', label: 'Lapsed', description: "Inactive past the workspace's inactivity window." },
 ];
+
+/**
+ * The ladder a relationship climbs; `lapsed` is off the ladder (anyone can lapse, and a lapsed contact comes back to
+ * wherever a journey or their history puts them).
+ */
+const LADDER: Partial<Record<PhaseKey, number>> = { prospect: 0, subscriber: 1, engaged: 2, customer: 3, loyal: 4, advocate: 5 };
+
+/**
+ * Whether a move from `current` to `to` goes forward: up the ladder, into `lapsed`, or out of it. A set_phase step
+ * marked "only forward" moves a contact only then, so an opt-in journey's "→ subscriber" never demotes a customer.
+ */
+export function isForwardMove(current: PhaseKey, to: PhaseKey): boolean {
+  if (current === to) return false;
+  const from = LADDER[current];
+  const dest = LADDER[to];
+  if (from === undefined || dest === undefined) return true;
+  return dest > from;
+}

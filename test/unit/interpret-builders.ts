@@ -47,7 +47,7 @@ export const awaitEvent = (id: string, event: string, extra: Record<string, unkn
 export const branch = (id: string, rules: Record<string, unknown>[], match: 'all' | 'any' = 'all') => node(id, 'condition', { match, rules });
 export const splitNode = (id: string, variants: { key: string; weight: number; holdout?: boolean }[]) =>
   node(id, 'split', { variants: variants.map((v) => ({ label: v.key.toUpperCase(), ...v })) });
-export const phaseNode = (id: string, phase: string) => node(id, 'set_phase', { phase });
+export const phaseNode = (id: string, phase: string, onlyForward = false) => node(id, 'set_phase', { phase, onlyForward });
 export const traitsNode = (id: string, assignments: { trait: string; value: string | number | boolean | null }[]) =>
   node(id, 'update_contact', { assignments });
 export const notifyNode = (id: string, to = 'sales@example.com', subject = 'Hot lead', message = 'Call them') =>

@@ -102,7 +102,7 @@ describe('set_phase', () => {
 
     const result = enrolAndAdvance(graph, NOW, { contact: before });
 
-    expect(result.effects[0]).toEqual({ type: 'set_phase', nodeId: 'make_engaged', phase: 'engaged' });
+    expect(result.effects[0]).toEqual({ type: 'set_phase', nodeId: 'make_engaged', phase: 'engaged', onlyForward: false });
     expect(result.contact.phase).toBe('engaged');
     expect(before.phase).toBe('subscriber');
   });
@@ -120,6 +120,30 @@ describe('set_phase', () => {
     expect(result.effects.filter((e) => e.type === 'set_phase')).toEqual([]);
     expect(visited(result)).toContain('engaged_mail');
     expect(result.state.status).toBe('completed');
+  });
+});
+
+describe('set_phase only forward', () => {
+  const graph = compile(
+    [manualTrigger(), phaseNode('to_subscriber', 'subscriber', true), exitNode()],
+    [...path('start', 'to_subscriber', 'end')],
+  );
+  const phaseAfter = (phase: string) => {
+    const result = enrolAndAdvance(graph, NOW, { contact: contact({ phase }) });
+    expect(result.state.status).toBe('completed');
+    return { phase: result.contact.phase, effects: result.effects.filter((e) => e.type === 'set_phase') };
+  };
+
+  it('moves a prospect up to subscriber', () => {
+    expect(phaseAfter('prospect')).toEqual({ phase: 'subscriber', effects: [{ type: 'set_phase', nodeId: 'to_subscriber', phase: 'subscriber', onlyForward: true }] });
+  });
+
+  it.each(['engaged', 'customer', 'loyal', 'advocate'])('never moves a contact in %s back to subscriber', (phase) => {
+    expect(phaseAfter(phase)).toEqual({ phase, effects: [] });
+  });
+
+  it('brings a lapsed contact back: lapsed is off the ladder', () => {
+    expect(phaseAfter('lapsed').phase).toBe('subscriber');
   });
 });
 

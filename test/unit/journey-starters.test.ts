@@ -65,7 +65,7 @@ describe('the opt-in starter', () => {
     expect(start[0]!.config).toEqual({ on: 'subscription_confirmed' });
 
     const setSubscriber = next(start[0]!.id);
-    expect(setSubscriber).toMatchObject({ kind: 'set_phase', config: { phase: 'subscriber' } });
+    expect(setSubscriber).toMatchObject({ kind: 'set_phase', config: { phase: 'subscriber', onlyForward: true } });
 
     const welcome = next(setSubscriber.id);
     expect(welcome).toMatchObject({ kind: 'email', config: { templateId: 'welcome' } });

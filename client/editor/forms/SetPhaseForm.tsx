@@ -2,7 +2,7 @@
 import { setPhaseConfigSchema } from '../../../shared/journey/nodes/setPhase.ts';
 import { useReferences } from '../EditorContext.tsx';
 import { ConfigFormFrame } from './ConfigFormFrame.tsx';
-import { SelectField } from './fields.tsx';
+import { CheckboxField, SelectField } from './fields.tsx';
 import { useConfigForm, type ConfigFormProps } from './useConfigForm.ts';
 
 export function SetPhaseForm(props: ConfigFormProps) {
@@ -11,6 +11,11 @@ export function SetPhaseForm(props: ConfigFormProps) {
   return (
     <ConfigFormFrame form={form}>
       <SelectField name="phase" label="Move the contact to" data={phases.map((p) => ({ value: p.key, label: p.label }))} />
+      <CheckboxField
+        name="onlyForward"
+        label="Only move forward"
+        description="A contact already further along (say, a customer reaching “→ Subscriber”) keeps their phase. Moves into and out of Lapsed always happen."
+      />
     </ConfigFormFrame>
   );
 }
