@@ -64,7 +64,7 @@ export function retryDelayMs(attempt: number, seed: string): number {
 }
 
 export interface SendCheck {
-  /** transactional mail bypasses quiet hours and the cap; the confirmation goes only to pending contacts. */
+  /** transactional mail goes to any known contact and bypasses quiet hours and the cap; the confirmation goes only to pending contacts. */
   category: 'marketing' | 'transactional';
   purpose: 'journey' | 'confirmation' | 'notify';
   whenCapped: 'delay' | 'skip';
@@ -83,17 +83,35 @@ export type SendDecision =
   | { action: 'suppress'; reason: string };
 
 /**
+ * Why consent keeps a journey email of this kind from a contact with this subscription, or null when it may go.
+ *
+ * Marketing needs `subscribed`. Transactional mail (a receipt, a notice about the contact's own order or account)
+ * goes to every known contact: `none`, `unsubscribed`, `pending` and `subscribed` alike, because it answers
+ * something the contact did, not a consent to be marketed to (owners' decision, issue 12). That includes
+ * `pending`: double opt-in holds back marketing until the contact confirms, and a pending contact who buys still
+ * gets the receipt; an unsubscribed one would, so a pending one must too. Suppression (a hard bounce, a complaint)
+ * is checked before this and stops both kinds.
+ */
+export function journeyConsentBlock(category: 'marketing' | 'transactional', subscription: string): string | null {
+  if (category === 'transactional' || subscription === 'subscribed') return null;
+  const who = subscription === 'none' ? 'never subscribed' : subscription === 'pending' ? 'pending (not yet confirmed)' : subscription;
+  return `marketing email not sent: the contact is ${who}`;
+}
+
+/**
  * Whether a message may go out now, checked at send time (consent can change after the message was
- * queued). Suppression stops everything; a pending contact gets only the confirmation; marketing waits
- * out quiet hours and the frequency cap (delayed, or skipped where the email node says so).
+ * queued). Suppression stops everything; the confirmation goes only to a pending contact; journey mail
+ * follows journeyConsentBlock; marketing waits out quiet hours and the frequency cap (delayed, or skipped
+ * where the email node says so).
  */
 export function sendDecision(nowMs: number, c: SendCheck): SendDecision {
   if (c.suppressed) return { action: 'suppress', reason: `address suppressed (${c.suppressed.reason})` };
   if (c.purpose === 'confirmation') {
     return c.subscription === 'pending' ? { action: 'send' } : { action: 'suppress', reason: `confirmation not sent: the contact is ${c.subscription}, not pending` };
   }
-  if (c.purpose === 'journey' && c.subscription !== 'subscribed') {
-    return { action: 'suppress', reason: `the contact is ${c.subscription === 'none' ? 'not subscribed' : c.subscription}` };
+  if (c.purpose === 'journey') {
+    const blocked = journeyConsentBlock(c.category, c.subscription);
+    if (blocked) return { action: 'suppress', reason: blocked };
   }
   if (c.category === 'transactional' || c.purpose === 'notify') return { action: 'send' };
   const quietUntil = quietHoursRelease(nowMs, c.timezone, c.quietHours);

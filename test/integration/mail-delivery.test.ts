@@ -226,7 +226,7 @@ describe('consent at send time', () => {
     world = await mailWorld();
   });
 
-  it('sends nothing to unsubscribed, pending or never-subscribed contacts, and only the confirmation to a pending one', async () => {
+  it('sends no marketing to unsubscribed or pending contacts; a pending one gets the confirmation and transactional mail', async () => {
     const left = subscribedContact(world, 'left@example.com');
     const queuedBefore = queueMessage(world, left);
     // Consent changed after the message was queued: delivery checks again.
@@ -237,12 +237,13 @@ describe('consent at send time', () => {
     const confirmation = queueMessage(world, waiting, { templateId: 'confirmation', category: 'transactional', data: { purpose: 'confirmation', issuedAt: world.clock.now().getTime() } });
 
     const report = await world.mail.delivery.runOnce();
-    expect(report.outcomes).toMatchObject({ sent: 1, suppressed: 3 });
-    expect(messageRow(world.db, queuedBefore)).toMatchObject({ status: 'suppressed', error: 'the contact is unsubscribed' });
-    expect(messageRow(world.db, marketingToPending)).toMatchObject({ status: 'suppressed', error: 'the contact is pending' });
-    expect(messageRow(world.db, transactionalToPending).status).toBe('suppressed');
+    expect(report.outcomes).toMatchObject({ sent: 2, suppressed: 2 });
+    expect(messageRow(world.db, queuedBefore)).toMatchObject({ status: 'suppressed', error: 'marketing email not sent: the contact is unsubscribed' });
+    expect(messageRow(world.db, marketingToPending)).toMatchObject({ status: 'suppressed', error: 'marketing email not sent: the contact is pending (not yet confirmed)' });
+    expect(messageRow(world.db, transactionalToPending).status).toBe('sent');
     expect(messageRow(world.db, confirmation).status).toBe('sent');
-    expect(world.smtp.received.map((r) => [r.recipients[0], r.parsed.subject])).toEqual([['waiting@example.com', 'Please confirm your subscription to Kairos Shop']]);
+    expect(world.smtp.to('waiting@example.com').map((r) => r.parsed.subject).sort()).toEqual(['Please confirm your subscription to Kairos Shop', 'Thank you for your order, friend']);
+    expect(world.smtp.to('left@example.com')).toHaveLength(0);
   });
 });
 

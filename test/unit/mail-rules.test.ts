@@ -1,8 +1,8 @@
-// Sending rules: quiet hours in the contact's local time (across midnight and DST), the rolling frequency cap, backoff, and who may receive what.
+// Sending rules: quiet hours in the contact's local time (across midnight and DST), the rolling frequency cap, backoff, and who may receive what (transactional: any known contact; marketing: subscribed; nothing to a suppressed address).
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { CAP_WINDOW_MS, frequencyCapRelease, quietHoursRelease, retryDelayMs, sendDecision, type SendCheck } from '../../shared/mail/rules.ts';
+import { CAP_WINDOW_MS, frequencyCapRelease, journeyConsentBlock, quietHoursRelease, retryDelayMs, sendDecision, type SendCheck } from '../../shared/mail/rules.ts';
 
 const quiet = { enabled: true, start: '21:00', end: '08:00' };
 const at = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toMillis();
@@ -95,16 +95,35 @@ describe('who receives what', () => {
     expect(sendDecision(noon, base)).toEqual({ action: 'send' });
   });
 
-  it('sends a pending contact nothing but the confirmation', () => {
-    expect(sendDecision(noon, { ...base, subscription: 'pending' }).action).toBe('suppress');
-    expect(sendDecision(noon, { ...base, subscription: 'pending', category: 'transactional' }).action).toBe('suppress');
+  it('sends a pending contact the confirmation and transactional mail, no marketing', () => {
+    expect(sendDecision(noon, { ...base, subscription: 'pending' })).toEqual({ action: 'suppress', reason: 'marketing email not sent: the contact is pending (not yet confirmed)' });
+    expect(sendDecision(noon, { ...base, subscription: 'pending', category: 'transactional' })).toEqual({ action: 'send' });
     expect(sendDecision(night, { ...base, subscription: 'pending', category: 'transactional', purpose: 'confirmation' })).toEqual({ action: 'send' });
     expect(sendDecision(noon, { ...base, subscription: 'subscribed', category: 'transactional', purpose: 'confirmation' }).action).toBe('suppress');
   });
 
-  it('sends nothing to unsubscribed or never-subscribed contacts', () => {
-    expect(sendDecision(noon, { ...base, subscription: 'unsubscribed' }).action).toBe('suppress');
-    expect(sendDecision(noon, { ...base, subscription: 'none', category: 'transactional' }).action).toBe('suppress');
+  it('sends transactional journey mail to any known contact, and marketing only to subscribed ones', () => {
+    for (const subscription of ['none', 'unsubscribed', 'pending', 'subscribed']) {
+      expect(sendDecision(night, { ...base, subscription, category: 'transactional' })).toEqual({ action: 'send' });
+    }
+    expect(sendDecision(noon, { ...base, subscription: 'unsubscribed' })).toEqual({ action: 'suppress', reason: 'marketing email not sent: the contact is unsubscribed' });
+    expect(sendDecision(noon, { ...base, subscription: 'none' })).toEqual({ action: 'suppress', reason: 'marketing email not sent: the contact is never subscribed' });
+    expect(journeyConsentBlock('marketing', 'subscribed')).toBeNull();
+    expect(journeyConsentBlock('transactional', 'none')).toBeNull();
+  });
+
+  it('sends nothing to a suppressed address, whatever the kind and the subscription', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('marketing' as const, 'transactional' as const),
+        fc.constantFrom('journey' as const, 'confirmation' as const),
+        fc.constantFrom('none', 'unsubscribed', 'pending', 'subscribed'),
+        fc.constantFrom('hard_bounce', 'complaint'),
+        (category, purpose, subscription, reason) => {
+          expect(sendDecision(noon, { ...base, category, purpose, subscription, suppressed: { reason } })).toEqual({ action: 'suppress', reason: `address suppressed (${reason})` });
+        },
+      ),
+    );
   });
 
   it('lets transactional mail bypass quiet hours and the cap, never suppression', () => {

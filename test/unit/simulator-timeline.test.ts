@@ -116,11 +116,12 @@ describe('wording', () => {
     expect(formatInZone(START, 'America/New_York', 'en-GB')).toBe('Mon, 2 Nov 2026, 03:00');
   });
 
-  it('says which emails consent would hold back at delivery', () => {
-    expect(deliveryNote('subscribed')).toBeNull();
-    expect(deliveryNote(null)).toBeNull();
-    expect(deliveryNote('pending')).toMatch(/only the confirmation/);
-    expect(deliveryNote('unsubscribed')).toMatch(/unsubscribed/);
-    expect(deliveryNote('none')).toMatch(/never subscribed/);
+  it('says which emails consent would hold back at delivery: marketing to anyone not subscribed, never transactional', () => {
+    expect(deliveryNote('subscribed', 'marketing')).toBeNull();
+    expect(deliveryNote(null, 'marketing')).toBeNull();
+    expect(deliveryNote('pending', 'marketing')).toMatch(/no marketing email until it confirms/);
+    expect(deliveryNote('unsubscribed', 'marketing')).toMatch(/unsubscribed/);
+    expect(deliveryNote('none', 'marketing')).toMatch(/never subscribed/);
+    for (const subscription of ['none', 'unsubscribed', 'pending', 'subscribed']) expect(deliveryNote(subscription, 'transactional')).toBeNull();
   });
 });

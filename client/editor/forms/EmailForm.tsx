@@ -36,19 +36,32 @@ export function EmailForm(props: ConfigFormProps) {
           { value: 'transactional', label: 'Transactional' },
         ]}
       />
+      {/* The rule itself is journeyConsentBlock and sendDecision in shared/mail/rules.ts; this says it in words. */}
       {category === 'transactional' ? (
-        <Text size="xs" c="dimmed">
-          Transactional mail skips quiet hours and the frequency cap, never the suppression list.
+        <Text size="xs" c="dimmed" data-testid="email-kind-rule">
+          <Text span fw={600} size="xs">
+            Transactional:
+          </Text>{' '}
+          sent to any known contact who is not suppressed (also never-subscribed, pending and unsubscribed ones), ignores quiet hours and
+          the frequency cap — use only for receipts and notices.
         </Text>
       ) : (
-        <SelectField
-          name="whenCapped"
-          label="When the frequency cap is reached"
-          data={[
-            { value: 'delay', label: 'Send it later' },
-            { value: 'skip', label: 'Skip this email' },
-          ]}
-        />
+        <>
+          <Text size="xs" c="dimmed" data-testid="email-kind-rule">
+            <Text span fw={600} size="xs">
+              Marketing:
+            </Text>{' '}
+            sent only to subscribed contacts, respects quiet hours and the frequency cap.
+          </Text>
+          <SelectField
+            name="whenCapped"
+            label="When the frequency cap is reached"
+            data={[
+              { value: 'delay', label: 'Send it later' },
+              { value: 'skip', label: 'Skip this email' },
+            ]}
+          />
+        </>
       )}
     </ConfigFormFrame>
   );

@@ -83,7 +83,7 @@ function EmailItem({ item, record }: { item: Extract<TimelineItem, { type: 'emai
   const { templates } = useReferences();
   const [shown, setShown] = useState(false);
   const template = templates.find((t) => t.id === item.templateId);
-  const note = deliveryNote(record.subscription);
+  const note = deliveryNote(record.subscription, item.category);
   const entryEvent = record.run.final?.entry?.properties ?? {};
   return (
     <Stack gap={6}>

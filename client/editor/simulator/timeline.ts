@@ -5,6 +5,7 @@ import { kindDefinition, type NodeKind } from '../../../shared/journey/kinds.ts'
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../../server/api/router.ts';
 import type { Scalar } from '../../../shared/journey/common.ts';
+import { journeyConsentBlock } from '../../../shared/mail/rules.ts';
 
 /** A run as journeys.simulate answers it (shared/journey/simulate.ts, over the wire). */
 export type SimulationRun = Extract<inferRouterOutputs<AppRouter>['journeys']['simulate'], { ok: true }>;
@@ -206,20 +207,19 @@ export function buildTimeline(run: SimulationRun, graphNodes: readonly GraphNode
 }
 
 /**
- * Why a journey email would not reach this contact though the journey sends it (consent is checked again at
- * delivery, for every category: see sendDecision in shared/mail/rules.ts); null when it would go out.
+ * Why a journey email of this kind would not reach this contact though the journey sends it (consent is checked
+ * again at delivery: see journeyConsentBlock in shared/mail/rules.ts); null when it would go out. Transactional
+ * mail goes to any known contact; marketing only to subscribed ones.
  */
-export function deliveryNote(subscription: string | null): string | null {
+export function deliveryNote(subscription: string | null, category: 'marketing' | 'transactional'): string | null {
+  if (subscription === null || journeyConsentBlock(category, subscription) === null) return null;
   switch (subscription) {
-    case null:
-    case 'subscribed':
-      return null;
     case 'pending':
-      return 'Not delivered: a pending contact gets only the confirmation email until it confirms.';
+      return 'Not delivered: a pending contact gets no marketing email until it confirms.';
     case 'unsubscribed':
-      return 'Not delivered: the contact unsubscribed.';
+      return 'Not delivered: the contact unsubscribed from marketing email.';
     default:
-      return 'Not delivered: the contact never subscribed.';
+      return 'Not delivered: the contact never subscribed to marketing email.';
   }
 }
 
