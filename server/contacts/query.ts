@@ -1,7 +1,7 @@
 // Reading contacts for the app: search and filters with keyset pagination over indexes, a capped count, and the
 // detail of one contact with its phase history and a timeline of events.
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import type { ContactListInput } from '../../shared/contacts/query.ts';
+import type { ContactListInput, MovedFilter } from '../../shared/contacts/query.ts';
 import { normaliseSearch } from '../../shared/contacts/traits.ts';
 import type { Db } from '../db/client.ts';
 import { contactAliases, contacts, events, personas, phaseHistory } from '../db/schema.ts';
@@ -24,11 +24,24 @@ function filters(input: ContactListInput) {
   else if (input.persona) where.push(sql`c.persona_key = ${input.persona}`);
   if (input.phase) where.push(sql`c.phase = ${input.phase}`);
   if (input.subscription) where.push(sql`c.subscription = ${input.subscription}`);
+  if (input.moved) where.push(movedFilter(input.moved));
   for (const word of searchWords(input.q ?? '')) {
     // A range over the primary key of contact_search_terms: a prefix search that never scans all contacts.
     where.push(sql`c.id IN (SELECT contact_id FROM contact_search_terms WHERE term >= ${word} AND term < ${`${word}\uffff`})`);
   }
   return where;
+}
+
+/**
+ * Contacts with a transition from → to in the period. The subquery is a range over phase_history_flow_idx
+ * (to_phase, at), read once per query; a correlated EXISTS would instead probe each contact's history on the way
+ * down the id index, which costs a look-up per contact when the flow is rare.
+ */
+function movedFilter(moved: MovedFilter) {
+  const since = Date.parse(moved.since);
+  const until = Date.parse(moved.until);
+  const from = moved.from === null ? sql`h.from_phase IS NULL` : sql`h.from_phase = ${moved.from}`;
+  return sql`c.id IN (SELECT h.contact_id FROM phase_history h WHERE h.to_phase = ${moved.to} AND h.at >= ${since} AND h.at < ${until} AND ${from})`;
 }
 
 function whereClause(parts: ReturnType<typeof filters>) {
@@ -46,19 +59,23 @@ export interface ContactListRow {
   updatedAt: number;
 }
 
+/** The query of one page (limit + 1 rows, to tell whether there is another); apart so tests can read its plan. */
+export function contactListQuery(input: ContactListInput) {
+  const parts = filters(input);
+  if (input.after) parts.push(sql`c.id < ${input.after}`);
+  if (input.before) parts.push(sql`c.id > ${input.before}`);
+  return sql`SELECT c.id, c.email, c.name, c.persona_key AS personaKey, c.phase, c.subscription, c.created_at AS createdAt,
+    c.updated_at AS updatedAt FROM contacts c ${whereClause(parts)} ORDER BY c.id ${input.before ? sql`ASC` : sql`DESC`} LIMIT ${input.limit + 1}`;
+}
+
 /**
  * One page, newest first. Keyset pagination by id (ids are time-ordered): `after` pages on to older contacts,
  * `before` back to newer ones, so each page is an index range however deep it is.
  */
 export function listContacts(db: Db, input: ContactListInput): { rows: ContactListRow[]; hasOlder: boolean; hasNewer: boolean } {
   const limit = input.limit;
-  const parts = filters(input);
   const backwards = Boolean(input.before);
-  if (input.after) parts.push(sql`c.id < ${input.after}`);
-  if (input.before) parts.push(sql`c.id > ${input.before}`);
-  const query = sql`SELECT c.id, c.email, c.name, c.persona_key AS personaKey, c.phase, c.subscription, c.created_at AS createdAt,
-    c.updated_at AS updatedAt FROM contacts c ${whereClause(parts)} ORDER BY c.id ${backwards ? sql`ASC` : sql`DESC`} LIMIT ${limit + 1}`;
-  const found = db.all<ContactListRow>(query);
+  const found = db.all<ContactListRow>(contactListQuery(input));
   const more = found.length > limit;
   const rows = found.slice(0, limit);
   if (backwards) rows.reverse();
