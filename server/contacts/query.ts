@@ -1,10 +1,10 @@
 // Reading contacts for the app: search and filters with keyset pagination over indexes, a capped count, and the
 // detail of one contact with its phase history and a timeline of events.
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { ContactListInput, MovedFilter } from '../../shared/contacts/query.ts';
 import { normaliseSearch } from '../../shared/contacts/traits.ts';
 import type { Db } from '../db/client.ts';
-import { contactAliases, contacts, events, personas, phaseHistory } from '../db/schema.ts';
+import { contactAliases, contacts, events, journeys, personas, phaseHistory } from '../db/schema.ts';
 
 /** A count stops here: the page says "10,000+" rather than counting a million rows per keystroke. */
 export const COUNT_CAP = 10_000;
@@ -118,9 +118,28 @@ export function contactDetail(db: Db, id: string) {
   return {
     contact,
     persona,
-    phaseHistory: db.select().from(phaseHistory).where(eq(phaseHistory.contactId, id)).orderBy(desc(phaseHistory.at), desc(phaseHistory.id)).all(),
+    phaseHistory: withJourneyNames(db, db.select().from(phaseHistory).where(eq(phaseHistory.contactId, id)).orderBy(desc(phaseHistory.at), desc(phaseHistory.id)).all()),
     anonymousIds: db.select({ id: contactAliases.anonymousId }).from(contactAliases).where(eq(contactAliases.contactId, id)).limit(20).all().map((a) => a.id),
   };
+}
+
+const JOURNEY_CAUSE = /^journey:(.+)$/;
+
+/**
+ * Phase history as people read it: a journey's set_phase step is recorded as `journey:<id>` (names change, ids do
+ * not) and shown as `Journey "<name>"`, with the id kept for a link.
+ */
+function withJourneyNames<T extends { cause: string }>(db: Db, rows: T[]): (T & { journeyId: string | null })[] {
+  const ids = [...new Set(rows.flatMap((r) => JOURNEY_CAUSE.exec(r.cause)?.[1] ?? []))];
+  const names = new Map(
+    ids.length === 0 ? [] : db.select({ id: journeys.id, name: journeys.name }).from(journeys).where(inArray(journeys.id, ids)).all().map((j) => [j.id, j.name]),
+  );
+  return rows.map((r) => {
+    const journeyId = JOURNEY_CAUSE.exec(r.cause)?.[1] ?? null;
+    if (journeyId === null) return { ...r, journeyId };
+    const name = names.get(journeyId);
+    return { ...r, journeyId, cause: name === undefined ? 'Journey (deleted)' : `Journey "${name}"` };
+  });
 }
 
 /** A contact as `kairos contacts get` prints it: traits, persona, phase, subscription, and its events. */
@@ -143,7 +162,7 @@ export function contactExport(db: Db, email: string) {
     persona: contact.personaKey,
     personaSource: contact.personaSource,
     phase: contact.phase,
-    phaseHistory: history.map((h) => ({ from: h.fromPhase, to: h.toPhase, at: h.at.toISOString(), cause: h.cause })),
+    phaseHistory: withJourneyNames(db, history).map((h) => ({ from: h.fromPhase, to: h.toPhase, at: h.at.toISOString(), cause: h.cause, journeyId: h.journeyId })),
     subscription: {
       status: contact.subscription,
       at: contact.consentAt?.toISOString() ?? null,
