@@ -25,3 +25,27 @@ export function isValidConnection(attempt: ConnectionAttempt, nodes: ReadonlyMap
     .outputs(source.data.config)
     .some((o) => o.key === attempt.sourceHandle);
 }
+
+export interface OutputChoice {
+  key: string;
+  label: string;
+  /** The step this output leads to now, or null while it is free. */
+  target: string | null;
+}
+
+/** The outputs of a step with where each leads now: what "Connect to…" offers, free ones first in the kind's order. */
+export function outputChoices(
+  source: JourneyNode,
+  edges: readonly { source: string; sourceHandle: string; target: string }[],
+): OutputChoice[] {
+  const taken = new Map(edges.filter((e) => e.source === source.id).map((e) => [e.sourceHandle, e.target]));
+  const all = kindDefinition(source.type)
+    .outputs(source.data.config)
+    .map((o) => ({ key: o.key, label: o.label, target: taken.get(o.key) ?? null }));
+  return [...all.filter((o) => o.target === null), ...all.filter((o) => o.target !== null)];
+}
+
+/** The steps an output of `source` may lead to, by the same rule as a drag on the canvas, in the canvas's order. */
+export function connectionTargets(source: string, output: string, nodes: ReadonlyMap<string, JourneyNode>): JourneyNode[] {
+  return [...nodes.values()].filter((n) => isValidConnection({ source, sourceHandle: output, target: n.id }, nodes));
+}

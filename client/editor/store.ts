@@ -7,6 +7,7 @@ import { validateGraph, type ReferenceContext, type ValidationIssue } from '../.
 import { isValidConnection, type ConnectionAttempt } from './connection.ts';
 import { edgeIdFor, toGraph, type FlowDocument } from './convert.ts';
 import { autoLayout, NODE_HEIGHT, NODE_WIDTH, SIZE_HINT } from './layout.ts';
+import { stepTitle } from './outline.ts';
 import type { JourneyEdge, JourneyNode } from './types.ts';
 
 /** What undo and redo restore: the document as it was, selection included. */
@@ -32,6 +33,8 @@ export interface EditorState extends FlowDocument {
   /** Every problem of the current graph, recomputed after each change to it (not on moves or selection). */
   issues: ValidationIssue[];
   issuesByNode: ReadonlyMap<string, ValidationIssue[]>;
+  /** What the last change did, in words, for the editor's polite live region; `seq` makes a repeat announce again. */
+  announcement: { message: string; seq: number } | null;
 
   onNodesChange(changes: NodeChange<JourneyNode>[]): void;
   onEdgesChange(changes: EdgeChange<JourneyEdge>[]): void;
@@ -53,6 +56,7 @@ export interface EditorState extends FlowDocument {
   duplicateSelection(): void;
   selectOnly(id: string | null): void;
   layout(): void;
+  announce(message: string): void;
 
   undo(): void;
   redo(): void;
@@ -152,6 +156,22 @@ function clearSpot(position: XYPosition, nodes: readonly JourneyNode[]): XYPosit
   return spot;
 }
 
+/** "Email" for an email step without a name, its name otherwise: how announcements and the outline name a step. */
+function titleOf(nodes: readonly JourneyNode[], id: string): string {
+  const node = nodes.find((n) => n.id === id);
+  return node ? stepTitle(node) : id;
+}
+
+function outputLabel(node: JourneyNode | undefined, key: string): string {
+  if (!node) return key;
+  const outputs = kindDefinition(node.type).outputs(node.data.config);
+  return outputs.length > 1 ? ` (${outputs.find((o) => o.key === key)?.label ?? key})` : '';
+}
+
+function plural(count: number, one: string, many: string): string {
+  return count === 1 ? one : `${count} ${many}`;
+}
+
 function byId(nodes: readonly JourneyNode[]): Map<string, JourneyNode> {
   return new Map(nodes.map((n) => [n.id, n]));
 }
@@ -171,6 +191,7 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
   // Which kind of change made the newest undo step, and when: for coalescing.
   let lastStep: { key: string; at: number } | null = null;
   let pasteCount = 0;
+  let announced = 0;
 
   return createStore<EditorState>()((set, get) => {
     function freshId(kind: NodeKind, taken: Set<string>): string {
@@ -200,6 +221,18 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
         changeCount: state.changeCount + 1,
         ...(opts.graph === false ? {} : issuesOf(doc, state.refs)),
       });
+    }
+
+    function announce(message: string) {
+      announced += 1;
+      set({ announcement: { message, seq: announced } });
+    }
+
+    /** "Connected Email → Exit", naming the output of a step that has several. */
+    function announceConnection(source: string, output: string, target: string) {
+      const { nodes } = get();
+      const from = nodes.find((n) => n.id === source);
+      announce(`Connected ${titleOf(nodes, source)}${outputLabel(from, output)} → ${titleOf(nodes, target)}`);
     }
 
     function selected<T extends { selected?: boolean }>(items: readonly T[]): T[] {
@@ -273,6 +306,7 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
       future: [],
       clipboard: null,
       changeCount: 0,
+      announcement: null,
       refs: options.refs,
       ...issuesOf(initial, options.refs),
 
@@ -311,12 +345,14 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
       onConnect(connection) {
         if (!get().isValidConnection(connection)) return;
         commit({ edges: withEdge(get().edges, connection.source, connection.sourceHandle!, connection.target) });
+        announceConnection(connection.source, connection.sourceHandle!, connection.target);
       },
 
       onReconnect(oldEdge, connection) {
         if (!get().isValidConnection(connection)) return;
         const rest = get().edges.filter((e) => e.id !== oldEdge.id);
         commit({ edges: withEdge(rest, connection.source, connection.sourceHandle!, connection.target) });
+        announceConnection(connection.source, connection.sourceHandle!, connection.target);
       },
 
       addNode(kind, position) {
@@ -327,6 +363,7 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
           nodes: [...state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), node],
           edges: state.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
         });
+        announce(`${kindDefinition(kind).label} step added, not connected yet`);
         return id;
       },
 
@@ -347,15 +384,23 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
         const node: JourneyNode = { id, type: kind, position, ...SIZE_HINT, data: { config: defaultConfig(kind) }, selected: true };
         let edges = state.edges.map((e) => (e.selected ? { ...e, selected: false } : e));
         let others = state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n));
-        if (free) {
+        const label = kindDefinition(kind).label;
+        const afterTitle = titleOf(state.nodes, afterId);
+        let message = `${label} step added below ${afterTitle}, not connected yet`;
+        if (kind === 'trigger' || !outputs[0]) {
+          // Nothing leads into a trigger, and a step without outputs leads nowhere: the new step only goes beside it.
+          node.position = clearSpot(node.position, others);
+        } else if (free) {
           edges = withEdge(edges, afterId, free.key, id);
           node.position = clearSpot(node.position, others);
-        } else if (outputs[0] && kind !== 'trigger') {
+          message = `${label} step added after ${afterTitle}${outputLabel(after, free.key)}`;
+        } else {
           // Every output is taken: insert the new step on the first one, and let it lead where that led.
           const old = used.get(outputs[0].key)!;
           edges = withEdge(edges, afterId, outputs[0].key, id);
           const ownOutput = kindDefinition(kind).outputs(node.data.config)[0];
           if (ownOutput) edges = withEdge(edges, id, ownOutput.key, old.target);
+          message = `${label} step added after ${afterTitle}${outputLabel(after, outputs[0].key)}${ownOutput ? `, before ${titleOf(state.nodes, old.target)}` : ''}`;
           // Make room: what came after moves down by one step.
           const below = downstream(old.target, state.edges);
           others = others.map((n) =>
@@ -363,6 +408,7 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
           );
         }
         commit({ nodes: [...others, node], edges });
+        announce(message);
         return id;
       },
 
@@ -387,6 +433,7 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
 
       removeEdge(id) {
         commit({ edges: get().edges.filter((e) => e.id !== id) });
+        announce('Connection deleted');
       },
 
       deleteSelection() {
@@ -395,6 +442,8 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
         const keptEdges = edges.filter((e) => !e.selected && !gone.has(e.source) && !gone.has(e.target));
         if (gone.size === 0 && keptEdges.length === edges.length) return;
         commit({ nodes: nodes.filter((n) => !gone.has(n.id)), edges: keptEdges });
+        const lostEdges = edges.filter((e) => e.selected).length;
+        announce(gone.size > 0 ? `${plural(gone.size, 'Step', 'steps')} deleted` : `${plural(lostEdges, 'Connection', 'connections')} deleted`);
       },
 
       copySelection() {
@@ -409,11 +458,14 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
         if (!clip) return;
         pasteCount += 1;
         insertClones(clip, PASTE_OFFSET * pasteCount);
+        announce(`${plural(clip.nodes.length, 'Step', 'steps')} pasted`);
       },
 
       duplicateSelection() {
         const clip = currentClip();
-        if (clip) insertClones(clip, PASTE_OFFSET);
+        if (!clip) return;
+        insertClones(clip, PASTE_OFFSET);
+        announce(`${plural(clip.nodes.length, 'Step', 'steps')} duplicated`);
       },
 
       selectOnly(id) {
@@ -428,16 +480,23 @@ export function createEditorStore(initial: FlowDocument, options: EditorOptions)
         const { nodes, edges } = get();
         const positions = autoLayout(nodes, edges);
         commit({ nodes: nodes.map((n) => ({ ...n, position: positions[n.id] ?? n.position })) }, { graph: false });
+        announce('Steps laid out top to bottom');
       },
+
+      announce,
 
       undo() {
         const previous = get().past.at(-1);
-        if (previous) restore(previous, 'past');
+        if (!previous) return;
+        restore(previous, 'past');
+        announce('Undone');
       },
 
       redo() {
         const next = get().future[0];
-        if (next) restore(next, 'future');
+        if (!next) return;
+        restore(next, 'future');
+        announce('Redone');
       },
 
       replaceDocument(doc, opts) {
