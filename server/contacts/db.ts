@@ -1,7 +1,9 @@
 // Prepared statements for the contact write paths (ingestion, import, consent, lifecycle) and the contact row
 // as those paths hold it in memory. Prepared once per connection: ingestion runs them thousands of times a second.
 import type { PhaseKey } from '../../shared/lifecycle/phases.ts';
+import { flowKey } from '../../shared/reports/metrics.ts';
 import type { Db } from '../db/client.ts';
+import { bumpCount } from '../reports/rollups.ts';
 import type { SUBSCRIPTION_STATUSES } from '../db/tables/contacts.ts';
 
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
@@ -190,6 +192,9 @@ export function insertContact(db: Db, contact: ContactState): void {
   const params = toParams(contact);
   statements(db).insertContact.run(params);
   stored.set(contact, params);
+  // Every contact starts as a prospect (a later phase comes through transitionPhase), so the dashboard's flows add up
+  // to the contacts per phase.
+  bumpCount(db, 'phase_flow', contact.createdAt, contact.personaKey, flowKey(null, 'prospect'));
 }
 
 /** Writes an event (sent or internal) and returns its id, or null when its messageId was stored before. */

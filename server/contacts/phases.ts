@@ -2,6 +2,7 @@
 // event that journeys trigger on, in the caller's transaction.
 import type { PhaseKey } from '../../shared/lifecycle/phases.ts';
 import type { Db } from '../db/client.ts';
+import { countTransition } from '../reports/phaseRollups.ts';
 import { statements, writeEvent, type ContactState } from './db.ts';
 
 /**
@@ -11,6 +12,8 @@ import { statements, writeEvent, type ContactState } from './db.ts';
 export function transitionPhase(db: Db, contact: ContactState, to: PhaseKey, cause: string, atMs: number): boolean {
   if (contact.phase === to) return false;
   const from = contact.phase;
+  // The dashboard's flows and durations, counted with the history row they describe.
+  countTransition(db, { contactId: contact.id, personaKey: contact.personaKey, consentAt: contact.consentAt, subscription: contact.subscription, from, to, atMs });
   statements(db).insertPhaseHistory.run(contact.id, from, to, atMs, cause);
   writeEvent(db, { contactId: contact.id, name: '$phase_entered', properties: { phase: to, from }, timestamp: atMs, receivedAt: atMs });
   contact.phase = to;

@@ -26,6 +26,7 @@ import { log as defaultLog, type Logger } from '../log.ts';
 import { timeOrderedId } from '../ids.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 import { createStepLog } from './steps.ts';
+import { RollupBatch } from '../reports/rollups.ts';
 import { setPhase, updateTraits } from '../contacts/contacts.ts';
 import type { PhaseKey } from '../../shared/lifecycle/phases.ts';
 
@@ -85,6 +86,8 @@ export function createExecutor(options: ExecutorOptions) {
   const sqlite = db.$client;
   const st: Statements = prepareStatements(sqlite);
   const stepLog = createStepLog(sqlite);
+  // Journey entries and conversions for the dashboard, gathered per batch and written with it like the step counts.
+  const rollups = new RollupBatch();
   const graphs = new Map<string, CompiledGraph>();
   let running = false;
   /**
@@ -100,11 +103,13 @@ export function createExecutor(options: ExecutorOptions) {
     const withCounts = sqlite.transaction(() => {
       work();
       stepLog.flush();
+      rollups.flush(db);
     });
     try {
       withCounts.immediate();
     } catch (error) {
       stepLog.discard();
+      rollups.discard();
       log.warn({ err: error }, 'executor batch failed; running it again one enrollment at a time');
       Object.assign(report, counted);
       isolate = true;
@@ -112,6 +117,7 @@ export function createExecutor(options: ExecutorOptions) {
         withCounts.immediate();
       } catch (again) {
         stepLog.discard();
+        rollups.discard();
         throw again;
       } finally {
         isolate = false;
@@ -186,7 +192,10 @@ export function createExecutor(options: ExecutorOptions) {
     const s = result.state;
     stepLog.record(row.id, row.journeyId, row.version, now, result.steps);
     // Isolated, this run is in a savepoint of its own: its counts are written inside it, so a rollback takes them too.
-    if (isolate) stepLog.flush();
+    if (isolate) {
+      stepLog.flush();
+      rollups.flush(db);
+    }
     if (s.status === 'failed') {
       report.failed++;
       log.warn({ enrollmentId: row.id, journeyId: row.journeyId, nodeId: s.nodeId, error: s.error }, 'enrollment failed');
@@ -337,6 +346,7 @@ export function createExecutor(options: ExecutorOptions) {
     const result = advance({ graph: journey.graph, state: startEnrollment(journey.graph, event, now), contact, now, facts: factsFor(contactId, id), defaultTimezone });
     const write = guarded(() => {
       if (!insertEnrollment(row, result.state, now)) return false; // this (journey, contact, entry key) already ran: the policy forbids another
+      rollups.add('journey_entered', now, contact.personaKey, journey.id);
       writeStepsAndEffects(row, result, now, report);
       return true;
     });
@@ -346,6 +356,7 @@ export function createExecutor(options: ExecutorOptions) {
       if (!isolate) throw error;
       const failed: EnrollmentState = { ...startEnrollment(journey.graph, event, now), status: 'failed', wakeAt: null, error: error instanceof Error ? error.message : String(error) };
       if (!insertEnrollment(row, failed, now)) return;
+      rollups.add('journey_entered', now, contact.personaKey, journey.id);
       // Its path shows where it stopped: at the entry, with the error.
       stepLog.record(id, journey.id, journey.version, now, [{ nodeId: failed.nodeId, outcome: `failed: ${failed.error}` }]);
       report.failed++;
@@ -361,7 +372,11 @@ export function createExecutor(options: ExecutorOptions) {
       const state = parse<EnrollmentState>(row.state);
       const outcome = applyJourneyEvent(graph.settings, state, event);
       if (!outcome.converted && !outcome.exited) continue;
-      if (outcome.converted) report.converted++;
+      if (outcome.converted) {
+        report.converted++;
+        const persona = (st.contact.get(contactId) as { personaKey: string | null } | undefined)?.personaKey ?? null;
+        rollups.add('journey_converted', outcome.state.goalReachedAt ?? now, persona, row.journeyId);
+      }
       if (outcome.exited) {
         report.exited++;
         stepLog.record(row.id, row.journeyId, row.version, now, [{ nodeId: state.nodeId, outcome: outcome.converted ? 'exited: goal reached' : `exited: ${event.name}` }]);

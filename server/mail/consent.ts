@@ -7,6 +7,7 @@ import { findOrCreateContact } from '../contacts/contacts.ts';
 import { getContact } from '../contacts/db.ts';
 import type { Db } from '../db/client.ts';
 import type { Tokens } from './tokens.ts';
+import { countUnsubscribeFrom } from './tracking.ts';
 
 export const CONFIRMATION_TEMPLATE_ID = 'confirmation';
 /** A confirmation link works this long. */
@@ -80,7 +81,13 @@ export function contactFromUnsubscribeToken(db: Db, tokens: Tokens, token: strin
 export function unsubscribeFromLink(db: Db, clock: Clock, tokens: Tokens, token: string, ctx: { source: string; ip: string | null }) {
   const contact = contactFromUnsubscribeToken(db, tokens, token);
   if (!contact) return null;
-  return { contact, result: unsubscribe(db, clock, contact.id, ctx) };
+  const messageId = tokens.verify('unsubscribe', token)?.m;
+  return db.transaction(() => {
+    const result = unsubscribe(db, clock, contact.id, ctx);
+    // A link from an email names it: the unsubscribe counts toward that email's template on the dashboard.
+    if (result.changed && typeof messageId === 'string') countUnsubscribeFrom(db, messageId, clock.now().getTime());
+    return { contact, result };
+  });
 }
 
 /** Subscribing again from the preferences page: the signed link proves the address, so no second opt-in round. */

@@ -1,5 +1,6 @@
 // The delivery loop: claims queued messages under a lease, re-checks the sending rules, has each email prepared (rendered and composed), sends it through the pooled transport and records the outcome.
 import { sendDecision, retryDelayMs, RETRY, CAP_WINDOW_MS } from '../../shared/mail/rules.ts';
+import { holdNote } from '../../shared/mail/holds.ts';
 import type { SendingSettings } from '../../shared/mail/settings.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
@@ -11,6 +12,8 @@ import type { Preparer } from './preparer.ts';
 import { textLiquid } from './render/liquid.ts';
 import type { TemplateCache } from './render/renderer.ts';
 import { listSenders, readSendingSettings } from './settings.ts';
+import { bumpCount, RollupBatch } from '../reports/rollups.ts';
+import type { Metric } from '../../shared/reports/metrics.ts';
 import type { MailTransport, SendResult } from './transport.ts';
 
 export interface DeliveryDeps {
@@ -67,6 +70,8 @@ interface MessageData {
   message?: string;
   /** Confirmation: when the confirmation was asked for, so the link can expire. */
   issuedAt?: number;
+  /** Set by an admin's "send now" on a held email (server/mail/held.ts). */
+  releasedBy?: string;
 }
 
 interface Batch {
@@ -95,6 +100,20 @@ interface SentRecord {
 }
 
 type Ready = Extract<Prepared, { ok: true }>;
+
+/** Whose figures a message counts toward on the dashboard: its template, and the contact's persona when it went out. */
+interface TemplateFigures {
+  templateId: string;
+  personaKey: string | null;
+}
+
+/** Template figures are kept for templates (journey mail, confirmations), not for internal notices. */
+const figuresOf = (m: ClaimedRow, contact: ContactRow): TemplateFigures | null =>
+  m.templateId === '$notify' ? null : { templateId: m.templateId, personaKey: contact.personaKey };
+
+// Each message that was attempted counts once as sent, when its attempts end: delivered, or bounced.
+const DELIVERED: readonly Metric[] = ['template_sent', 'template_delivered'];
+const BOUNCED: readonly Metric[] = ['template_sent', 'template_bounced'];
 
 /** A Buffer over the bytes a worker sent back (they arrive as a plain Uint8Array), without copying them. */
 const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -184,7 +203,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
    * after its first send. Until then its messages keep their place in the window and stay 'sending', which is
    * what a crash may duplicate.
    */
-  let pendingSent: { row: SentRecord; capContact: string | null }[] = [];
+  let pendingSent: { row: SentRecord; capContact: string | null; figures: TemplateFigures | null }[] = [];
+  // The dashboard's sent and delivered counts of a recorded batch, written in its transaction.
+  const rollups = new RollupBatch();
   let recordTimer: NodeJS.Timeout | null = null;
   /** A marketing send stops counting as approved once its row says sent (or could not be written). */
   const release = (contactId: string) => {
@@ -200,14 +221,22 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     if (batch.length === 0) return;
     try {
       db.$client.transaction(() => {
-        for (const r of batch) st.markSent.run(r.row);
+        for (const r of batch) {
+          st.markSent.run(r.row);
+          if (r.figures) for (const metric of DELIVERED) rollups.add(metric, r.row.now, r.figures.personaKey, r.figures.templateId);
+        }
+        rollups.flush(db);
       })();
     } catch (batchError) {
+      rollups.discard();
       // One row should not cost the others their record (they would be sent again): each on its own.
       log.warn({ err: batchError, messages: batch.length }, 'could not record sent emails together; recording them one by one');
       for (const r of batch) {
         try {
-          st.markSent.run(r.row);
+          db.$client.transaction(() => {
+            st.markSent.run(r.row);
+            if (r.figures) for (const metric of DELIVERED) bumpCount(db, metric, r.row.now, r.figures.personaKey, r.figures.templateId);
+          })();
         } catch (error) {
           // The lease will send it again: better twice than never, and this is logged.
           log.error({ err: error, messageId: r.row.id }, 'could not record a sent email; it will be sent again');
@@ -217,8 +246,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       for (const r of batch) if (r.capContact) release(r.capContact);
     }
   };
-  const recordSent = (row: SentRecord, capContact: string | null) => {
-    pendingSent.push({ row, capContact });
+  const recordSent = (row: SentRecord, capContact: string | null, figures: TemplateFigures | null) => {
+    pendingSent.push({ row, capContact, figures });
     // At most one per pooled connection waits unrecorded: that, with the sends on the wire, is what a crash can
     // send twice.
     const connections = current?.settings.smtp.maxConnections ?? 1;
@@ -236,8 +265,12 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     return { name: batch.settings.brand.name, email: `no-reply@${new URL(batch.settings.brand.websiteUrl).hostname}`, replyTo: null };
   }
 
-  function finish(id: string, status: 'failed' | 'suppressed', error: string): Outcome {
-    st.finish.run({ id, status, error });
+  function finish(id: string, status: 'failed' | 'suppressed', error: string, figures: TemplateFigures | null = null, now = 0): Outcome {
+    db.$client.transaction(() => {
+      st.finish.run({ id, status, error });
+      // A permanent failure, or an address that bounced before: the template's bounces (and attempts).
+      if (figures) for (const metric of BOUNCED) bumpCount(db, metric, now, figures.personaKey, figures.templateId);
+    })();
     return status;
   }
 
@@ -280,10 +313,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     };
   }
 
-  function record(m: ClaimedRow, to: string, result: SendResult, prepared: Ready, headerId: string, capContact: string | null): Outcome {
+  function record(m: ClaimedRow, to: string, result: SendResult, prepared: Ready, headerId: string, capContact: string | null, figures: TemplateFigures | null): Outcome {
     const now = clock.now().getTime();
     if (result.ok) {
-      recordSent({ id: m.id, now, subject: prepared.subject, html: asBuffer(prepared.htmlDeflated), text: prepared.text, messageIdHeader: headerId, providerId: result.response.slice(0, 200) }, capContact);
+      recordSent({ id: m.id, now, subject: prepared.subject, html: asBuffer(prepared.htmlDeflated), text: prepared.text, messageIdHeader: headerId, providerId: result.response.slice(0, 200) }, capContact, figures);
       log.debug({ messageId: m.id, to }, 'email sent');
       return 'sent';
     }
@@ -298,12 +331,13 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       db.$client.transaction(() => {
         st.suppress.run(to.toLowerCase(), error, now);
         st.finish.run({ id: m.id, status: 'failed', error: `hard bounce: ${error}` });
+        if (figures) for (const metric of BOUNCED) bumpCount(db, metric, now, figures.personaKey, figures.templateId);
       })();
       log.warn({ messageId: m.id, to, error }, 'email bounced; address suppressed');
       return 'failed';
     }
     log.warn({ messageId: m.id, attempts: m.attempts, error }, 'email failed permanently');
-    return finish(m.id, 'failed', result.kind === 'temporary' ? `gave up after ${m.attempts} attempts: ${error}` : error);
+    return finish(m.id, 'failed', result.kind === 'temporary' ? `gave up after ${m.attempts} attempts: ${error}` : error, figures, now);
   }
 
   async function processMessage(m: ClaimedRow, batch: Batch): Promise<Outcome> {
@@ -329,13 +363,15 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       quietHours: batch.settings.quietHours,
       frequencyCap: batch.settings.frequencyCap,
       recentMarketingSends: recent,
+      released: typeof data.releasedBy === 'string',
     });
     if (decision.action === 'suppress') {
       log.info({ messageId: m.id, contactId: contact.id, reason: decision.reason }, 'email not sent');
-      return finish(m.id, 'suppressed', decision.reason);
+      const bouncedBefore = (st.suppression.get(to.toLowerCase()) as { reason: string } | undefined)?.reason === 'hard_bounce';
+      return finish(m.id, 'suppressed', decision.reason, bouncedBefore ? figuresOf(m, contact) : null, now);
     }
     if (decision.action === 'defer') {
-      st.defer.run({ id: m.id, at: decision.until, error: `waiting: ${decision.reason === 'quiet_hours' ? 'quiet hours' : 'frequency cap'} until ${new Date(decision.until).toISOString()}` });
+      st.defer.run({ id: m.id, at: decision.until, error: holdNote(decision.reason, decision.until) });
       return 'deferred';
     }
     if (isMarketing) approved.set(contact.id, (approved.get(contact.id) ?? 0) + 1);
@@ -350,7 +386,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       // Composed by the preparer; nodemailer streams it through the pool with the envelope it would have taken from the headers.
       const headerId = messageIdHeader(m.id, job.from.email);
       const result = await transport.send({ raw: asBuffer(prepared.raw), envelope: { from: job.from.email, to }, messageId: headerId });
-      const outcome = record(m, to, result, prepared, headerId, isMarketing ? contact.id : null);
+      const outcome = record(m, to, result, prepared, headerId, isMarketing ? contact.id : null, figuresOf(m, contact));
       handedOver = outcome === 'sent';
       return outcome;
     } finally {

@@ -10,8 +10,9 @@ export const PUBLIC_PATHS = {
 } as const;
 
 export interface Links {
-  unsubscribeUrl(contactId: string): string;
-  preferencesUrl(contactId: string): string;
+  /** With the message id when the link goes out in an email, so an unsubscribe from it counts toward its template. */
+  unsubscribeUrl(contactId: string, messageId?: string): string;
+  preferencesUrl(contactId: string, messageId?: string): string;
   confirmUrl(contactId: string, issuedAtMs: number): string;
   openUrl(messageId: string): string;
   clickUrl(messageId: string, target: string): string;
@@ -23,8 +24,8 @@ export function createLinks(publicUrl: string, tokens: Tokens): Links {
   const base = publicUrl.replace(/\/+$/, '');
   const own = [PUBLIC_PATHS.unsubscribe, PUBLIC_PATHS.preferences, PUBLIC_PATHS.confirm].map((p) => base + p);
   return {
-    unsubscribeUrl: (c) => `${base}${PUBLIC_PATHS.unsubscribe}${tokens.sign('unsubscribe', { c })}`,
-    preferencesUrl: (c) => `${base}${PUBLIC_PATHS.preferences}${tokens.sign('unsubscribe', { c })}`,
+    unsubscribeUrl: (c, m) => `${base}${PUBLIC_PATHS.unsubscribe}${tokens.sign('unsubscribe', m ? { c, m } : { c })}`,
+    preferencesUrl: (c, m) => `${base}${PUBLIC_PATHS.preferences}${tokens.sign('unsubscribe', m ? { c, m } : { c })}`,
     confirmUrl: (c, i) => `${base}${PUBLIC_PATHS.confirm}${tokens.sign('confirm', { c, i })}`,
     openUrl: (m) => `${base}${PUBLIC_PATHS.open}${tokens.sign('open', { m })}.gif`,
     clickUrl: (m, u) => `${base}${PUBLIC_PATHS.click}${tokens.sign('click', { m, u })}`,

@@ -94,7 +94,7 @@ export function createPreparation(secret: string, publicUrl: string): Preparatio
 
   /** Throws a RenderError (liquidjs) when the template cannot be rendered for this contact. */
   function render(job: PrepareJob, c: TemplateContent, template: RenderableTemplate, unsubscribeUrl: string): Rendered {
-    const preferencesUrl = links.preferencesUrl(job.contactId);
+    const preferencesUrl = links.preferencesUrl(job.contactId, job.messageId);
     const rendered = renderCompiled(
       template,
       {
@@ -118,7 +118,7 @@ export function createPreparation(secret: string, publicUrl: string): Preparatio
 
   return {
     async prepare(job) {
-      const unsubscribeUrl = links.unsubscribeUrl(job.contactId);
+      const unsubscribeUrl = links.unsubscribeUrl(job.contactId, job.messageId);
       let rendered: Rendered;
       if (job.content.kind === 'rendered') {
         rendered = job.content;

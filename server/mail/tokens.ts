@@ -4,8 +4,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export type TokenPurpose = 'unsubscribe' | 'confirm' | 'open' | 'click';
 
 export interface TokenPayloads {
-  /** c: contact id (a random UUID, not guessable). Unsubscribe links work for as long as the mail exists. */
-  unsubscribe: { c: string };
+  /**
+   * c: contact id (a random UUID, not guessable). Unsubscribe links work for as long as the mail exists.
+   * m: the message the link was sent in, so an unsubscribe counts toward its template; links signed before it was
+   * added have none and still work.
+   */
+  unsubscribe: { c: string; m?: string };
   /** i: issued at (ms); a confirmation link expires, and only confirms a contact that is still pending. */
   confirm: { c: string; i: number };
   /** m: message id. */

@@ -44,6 +44,11 @@ export class RollupBatch {
     this.counts.clear();
   }
 
+  /** Forgets what was gathered, when the transaction it belonged to rolled back. */
+  discard(): void {
+    this.counts.clear();
+  }
+
   get size(): number {
     return this.counts.size;
   }
