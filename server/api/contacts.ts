@@ -5,7 +5,10 @@ import { columnMappingSchema, importModeSchema } from '../../shared/contacts/csv
 import { contactListInputSchema } from '../../shared/contacts/query.ts';
 import { ImportError, getImport, listImports, startImport } from '../contacts/import.ts';
 import { contactDetail, contactTimeline, countContacts, listContacts } from '../contacts/query.ts';
+import { getContact } from '../contacts/db.ts';
+import { contactReferrals } from '../contacts/referrals.ts';
 import { log } from '../log.ts';
+import { mailRuntimeFor } from '../mail/runtime.ts';
 import { authedProcedure, roleProcedure, router } from './trpc.ts';
 
 const importProcedure = roleProcedure('marketer');
@@ -59,6 +62,14 @@ export const contactsRouter = router({
   timeline: authedProcedure
     .input(z.object({ id: z.string().min(1), cursor: z.object({ timestamp: z.number(), id: z.number().int() }).optional() }))
     .query(({ ctx, input }) => contactTimeline(ctx.db, input.id, input.cursor)),
+
+  /** The contact's referral link, who referred them and whom they referred (with each one's subscription). */
+  referrals: authedProcedure.input(z.object({ id: z.string().min(1) })).query(({ ctx, input }) => {
+    if (!getContact(ctx.db, input.id)) throw new TRPCError({ code: 'NOT_FOUND', message: 'This contact does not exist (any more).' });
+    // Codes are signed with the workspace secret, which this process holds through its mail runtime.
+    const codes = mailRuntimeFor(ctx.db)?.referrals;
+    return { code: codes?.code(input.id) ?? null, url: codes?.url(input.id) ?? null, ...contactReferrals(ctx.db, input.id) };
+  }),
 
   imports: importsRouter,
 });

@@ -3,6 +3,7 @@
 import { phaseAfterConfirmation } from '../../shared/contacts/lifecycle.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
+import { recordConfirmedReferral } from './referrals.ts';
 import { getContact, saveContact, writeEvent, type ContactState, type SubscriptionStatus } from './db.ts';
 import { transitionPhase } from './phases.ts';
 
@@ -47,7 +48,7 @@ function allowed(from: SubscriptionStatus, intent: ConsentIntent): boolean {
 
 /**
  * Applies a consent change to a contact held in memory (the caller saves it). A confirmed opt-in also makes a
- * prospect a subscriber and counts as activity.
+ * prospect a subscriber and counts as activity, and counts the referral when the request came through a referral link.
  */
 export function applyConsent(db: Db, contact: ContactState, intent: ConsentIntent, ctx: ConsentContext, atMs: number): boolean {
   const from = contact.subscription;
@@ -68,6 +69,7 @@ export function applyConsent(db: Db, contact: ContactState, intent: ConsentInten
     contact.lastActiveAt = Math.max(contact.lastActiveAt, atMs);
     const change = phaseAfterConfirmation(contact.phase);
     if (change) transitionPhase(db, contact, change.to, change.cause, atMs);
+    if (from === 'pending') recordConfirmedReferral(db, contact, atMs);
   }
   return true;
 }

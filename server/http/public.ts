@@ -1,5 +1,6 @@
 // Public endpoints for contacts, no login: subscribe (API and hosted form), confirm, unsubscribe (RFC 8058 one-click), preferences, open pixel, click redirect.
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { REFERRAL_PARAM } from '../../shared/contacts/referrals.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { log } from '../log.ts';
@@ -18,6 +19,9 @@ const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBR
 export const SUBSCRIBE_LIMIT = { perIp: 10, windowMs: 60_000 } as const;
 
 const NO_STORE = 'no-store, max-age=0';
+
+/** Fields of the hosted form that are not traits. */
+const FORM_FIELDS = new Set(['email', 'website', REFERRAL_PARAM]);
 
 export function publicRouter({ db, clock }: { db: Db; clock: Clock }): Router {
   const router = express.Router();
@@ -39,8 +43,10 @@ export function publicRouter({ db, clock }: { db: Db; clock: Clock }): Router {
   const json = express.json({ limit: '16kb' });
   const wantsHtml = (req: Request) => req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
 
-  router.get('/subscribe', (_req, res) => {
-    res.set('Cache-Control', NO_STORE).type('html').send(subscribeForm(brand()));
+  // A referral link (`?ref=CODE`) keeps its code in a hidden field; whether it is valid is checked on submit, never shown.
+  router.get('/subscribe', (req, res) => {
+    const ref = typeof req.query[REFERRAL_PARAM] === 'string' ? String(req.query[REFERRAL_PARAM]).slice(0, 300) : '';
+    res.set('Cache-Control', NO_STORE).type('html').send(subscribeForm(brand(), { ref }));
   });
 
   // Sites embed the subscribe call in their own pages, so any origin may post to it.
@@ -60,7 +66,7 @@ export function publicRouter({ db, clock }: { db: Db; clock: Clock }): Router {
       const html = wantsHtml(req);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const fail = (status: number, field: string | null, message: string) => {
-        if (html) res.status(status).type('html').send(subscribeForm(brand(), { email: String(body.email ?? ''), firstName: String(body.first_name ?? ''), error: message }));
+        if (html) res.status(status).type('html').send(subscribeForm(brand(), { email: String(body.email ?? ''), firstName: String(body.first_name ?? ''), ref: typeof body.ref === 'string' ? body.ref : '', error: message }));
         else res.status(status).json({ error: message, ...(field ? { field } : {}) });
       };
       const retryAfter = limiter.hit(ipOf(req) ?? 'unknown');
@@ -74,15 +80,15 @@ export function publicRouter({ db, clock }: { db: Db; clock: Clock }): Router {
         return;
       }
       const traits = html
-        ? Object.fromEntries(Object.entries(body).filter(([k, v]) => k !== 'email' && k !== 'website' && typeof v === 'string' && v.trim() !== '').map(([k, v]) => [k, String(v).trim()]))
+        ? Object.fromEntries(Object.entries(body).filter(([k, v]) => !FORM_FIELDS.has(k) && typeof v === 'string' && v.trim() !== '').map(([k, v]) => [k, String(v).trim()]))
         : body.traits;
-      const parsed = subscribeInputSchema.safeParse({ email: body.email, traits: traits ?? {} });
+      const parsed = subscribeInputSchema.safeParse({ email: body.email, traits: traits ?? {}, ref: body[REFERRAL_PARAM] ?? body.referral_code });
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
         const field = issue.path.map(String).join('.') || 'body';
         return fail(400, field, `${field === 'email' ? 'Email' : field} ${issue.message}`);
       }
-      const result = requestSubscription(db, clock, parsed.data, { source: html ? 'subscribe_form' : 'subscribe_api', ip: ipOf(req) });
+      const result = requestSubscription(db, clock, parsed.data, { source: html ? 'subscribe_form' : 'subscribe_api', ip: ipOf(req), referrals: mail.referrals });
       if (result.confirmationId) {
         // The confirmation goes out now, not on the next tick; a temporary failure is retried by the loop.
         void mail.delivery.sendNow(result.confirmationId).catch((error: unknown) => log.error({ err: error }, 'confirmation send failed'));

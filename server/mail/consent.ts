@@ -5,7 +5,10 @@ import type { Clock } from '../clock.ts';
 import { confirmSubscription, markPending, unsubscribe } from '../contacts/consent.ts';
 import { findOrCreateContact } from '../contacts/contacts.ts';
 import { getContact } from '../contacts/db.ts';
+import { PREVIEW_REFERRAL_CODE } from '../../shared/contacts/referrals.ts';
+import { noteReferralLink, type ReferralCodes } from '../contacts/referrals.ts';
 import type { Db } from '../db/client.ts';
+import { log } from '../log.ts';
 import type { Tokens } from './tokens.ts';
 import { countUnsubscribeFrom } from './tracking.ts';
 
@@ -23,8 +26,13 @@ export const subscribeInputSchema = z.object({
     .record(z.string().regex(TRAIT_KEY, 'trait names are letters, digits, _ . and -'), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
     .refine((t) => Object.keys(t).length <= 30, 'at most 30 traits')
     .default({}),
+  /** A referral code (the `ref` of a referral link); one that is not valid is ignored, never an error for the person. */
+  ref: z
+    .unknown()
+    .optional()
+    .transform((v) => (v === undefined || v === null || v === '' ? null : typeof v === 'string' ? v.slice(0, 300) : JSON.stringify(v).slice(0, 300))),
 });
-export type SubscribeInput = z.infer<typeof subscribeInputSchema>;
+export type SubscribeInput = z.input<typeof subscribeInputSchema>;
 
 export interface SubscribeResult {
   contactId: string;
@@ -32,16 +40,32 @@ export interface SubscribeResult {
   confirmationId: string | null;
 }
 
+export interface SubscribeContext {
+  source: string;
+  ip: string | null;
+  /** Checks `ref` (the mail runtime's referral codes, or createReferralCodes(secret, publicUrl)); without it a code is ignored. */
+  referrals?: Pick<ReferralCodes, 'verify'>;
+}
+
 /**
  * A subscribe request: the contact is created or found, marked pending (a subscribed contact stays
  * subscribed) and a transactional confirmation is queued, all in one transaction. The caller sends it.
+ * A valid referral code is noted on the contact and counts for its owner when the contact confirms.
  */
-export function requestSubscription(db: Db, clock: Clock, input: SubscribeInput, ctx: { source: string; ip: string | null }): SubscribeResult {
+export function requestSubscription(db: Db, clock: Clock, request: SubscribeInput, ctx: SubscribeContext): SubscribeResult {
+  const input = subscribeInputSchema.parse(request);
   return db.transaction(() => {
     const now = clock.now().getTime();
     const { contact } = findOrCreateContact(db, clock, { email: input.email, traits: input.traits });
     if (contact.subscription === 'subscribed') return { contactId: contact.id, confirmationId: null };
-    markPending(db, clock, contact.id, ctx);
+    markPending(db, clock, contact.id, { source: ctx.source, ip: ctx.ip });
+    // "preview" is what previews and test emails link to: no code, and nothing worth a warning.
+    if (input.ref !== null && input.ref !== PREVIEW_REFERRAL_CODE) {
+      const referrerId = ctx.referrals?.verify(input.ref) ?? null;
+      // The person still subscribes: a bad code only costs the referral, and is logged for whoever looks into it.
+      if (referrerId === null) log.warn({ contactId: contact.id, ref: input.ref.slice(0, 100) }, 'referral code not valid; ignored');
+      else noteReferralLink(db, contact, referrerId, now);
+    }
     const recent = db.$client
       .prepare(`SELECT 1 FROM messages WHERE contact_id = ? AND template_id = ? AND created_at > ? AND status IN ('queued', 'sending', 'sent') LIMIT 1`)
       .get(contact.id, CONFIRMATION_TEMPLATE_ID, now - CONFIRMATION_THROTTLE_MS);

@@ -4,6 +4,7 @@ import type { Template } from 'liquidjs';
 import type { SendingSettings } from '../../shared/mail/settings.ts';
 import { deflateHtml } from './archive.ts';
 import { composeMail, unsubscribeFooter } from './compose.ts';
+import { createReferralCodes } from '../contacts/referralCode.ts';
 import { addTracking, createLinks, type Links } from './links.ts';
 import { buildMime } from './mime.ts';
 import type { CompiledSources } from './render/compile.ts';
@@ -82,6 +83,7 @@ function remember<T>(cache: Map<string, T>, key: string, make: (() => T) | null)
 /** Prepares emails with links signed by `secret`; parsed templates and subject overrides are kept per key. */
 export function createPreparation(secret: string, publicUrl: string): Preparation {
   const links: Links = createLinks(publicUrl, createTokens(secret));
+  const referrals = createReferralCodes(secret, publicUrl);
   const templates = new Map<string, RenderableTemplate>();
   const subjects = new Map<string, Template[]>();
 
@@ -102,7 +104,12 @@ export function createPreparation(secret: string, publicUrl: string): Preparatio
         event: c.event,
         brand: c.brand,
         sender: job.from,
-        links: { unsubscribeUrl, preferencesUrl, confirmUrl: c.confirmIssuedAt === null ? undefined : links.confirmUrl(job.contactId, c.confirmIssuedAt) },
+        links: {
+          unsubscribeUrl,
+          preferencesUrl,
+          confirmUrl: c.confirmIssuedAt === null ? undefined : links.confirmUrl(job.contactId, c.confirmIssuedAt),
+          referralUrl: referrals.url(job.contactId),
+        },
       },
       c.subjectOverride ? remember(subjects, c.subjectOverride, () => textLiquid.parse(c.subjectOverride!))! : null,
     );

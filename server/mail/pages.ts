@@ -45,7 +45,7 @@ ${input.footer ? `<footer>${input.footer}</footer>` : ''}
 </html>`;
 }
 
-export function subscribeForm(brand: string, state: { email?: string; firstName?: string; error?: string } = {}): string {
+export function subscribeForm(brand: string, state: { email?: string; firstName?: string; ref?: string; error?: string } = {}): string {
   return page({
     title: 'Subscribe',
     brand,
@@ -56,7 +56,7 @@ export function subscribeForm(brand: string, state: { email?: string; firstName?
 <input id="email" name="email" type="email" autocomplete="email" required value="${esc(state.email ?? '')}"${state.error ? ' aria-invalid="true" aria-describedby="form-error"' : ''}>
 <label for="first_name">First name <span class="muted">(optional)</span></label>
 <input id="first_name" name="first_name" type="text" autocomplete="given-name" value="${esc(state.firstName ?? '')}">
-<div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+${state.ref ? `<input type="hidden" name="ref" value="${esc(state.ref)}">\n` : ''}<div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
 ${state.error ? `<p class="error" id="form-error" role="alert">${esc(state.error)}</p>` : ''}
 <button type="submit">Subscribe</button>
 </form>`,

@@ -1,4 +1,5 @@
 // Preview and test send of template content as it is being edited (not yet saved), with a chosen contact's data or a sample contact.
+import { PREVIEW_REFERRAL_CODE, referralUrlFor } from '../../shared/contacts/referrals.ts';
 import type { TemplateContent, TemplateIssue } from '../../shared/mail/settings.ts';
 import type { Db } from '../db/client.ts';
 import { getContact } from '../contacts/db.ts';
@@ -31,9 +32,14 @@ export interface PreviewInput {
 
 export type PreviewResult = ({ ok: true } & Rendered & { compiledHtml: string }) | { ok: false; issues: TemplateIssue[] };
 
-/** Links in a preview or test email lead to a page that says so, and change nothing. */
+/** Links in a preview or test email lead to a page that says so, and change nothing (a preview referral link carries no code). */
 export function previewLinks(base = '') {
-  return { unsubscribeUrl: `${base}/preferences/preview`, preferencesUrl: `${base}/preferences/preview`, confirmUrl: `${base}/confirm/preview` };
+  return {
+    unsubscribeUrl: `${base}/preferences/preview`,
+    preferencesUrl: `${base}/preferences/preview`,
+    confirmUrl: `${base}/confirm/preview`,
+    referralUrl: referralUrlFor(base, PREVIEW_REFERRAL_CODE),
+  };
 }
 
 function partialsWith(db: Db, override: PreviewInput['partialOverride']): PartialSet {

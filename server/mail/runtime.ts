@@ -1,5 +1,6 @@
 // Email at run time: the transport (SMTP_URL, or the built-in development server with its inbox), the delivery loop, tokens and links.
 import type { Clock } from '../clock.ts';
+import { createReferralCodes, type ReferralCodes } from '../contacts/referralCode.ts';
 import type { Db } from '../db/client.ts';
 import { log as defaultLog, type Logger } from '../log.ts';
 import { captureEmail } from './capture.ts';
@@ -20,6 +21,8 @@ export interface MailRuntime {
   publicUrl: string;
   tokens: Tokens;
   links: Links;
+  /** Contacts' referral codes and links, signed with this workspace's secret. */
+  referrals: ReferralCodes;
   cache: TemplateCache;
   delivery: Delivery;
   /** development: the built-in server catches every email for the Inbox; smtp: SMTP_URL delivers it. */
@@ -85,6 +88,7 @@ export async function startMail(options: MailOptions): Promise<MailRuntime> {
     publicUrl: options.publicUrl,
     tokens,
     links,
+    referrals: createReferralCodes(options.secret, options.publicUrl),
     cache,
     delivery,
     mode: devServer ? 'development' : 'smtp',

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { eventNameSchema } from '../journey/common.ts';
 import type { PhaseKey } from '../lifecycle/phases.ts';
+import { REFERRAL_CONVERTED_EVENT } from './referrals.ts';
 
 const eventList = (what: string) =>
   z
@@ -38,8 +39,12 @@ export interface PhaseChange {
   cause: string;
 }
 
-/** What kind of lifecycle signal an event is, if any; purchase wins when an event is listed twice. */
+/**
+ * What kind of lifecycle signal an event is, if any; purchase wins when an event is listed twice. Kairos's own
+ * referral_converted (someone this contact referred confirmed) is a referral whatever the workspace lists.
+ */
 export function eventRole(settings: LifecycleSettings, name: string): 'purchase' | 'advocacy' | 'engagement' | null {
+  if (name === REFERRAL_CONVERTED_EVENT) return 'advocacy';
   if (settings.purchaseEvents.includes(name)) return 'purchase';
   if (settings.referralEvents.includes(name) || settings.reviewEvents.includes(name)) return 'advocacy';
   if (settings.engagementEvents.includes(name)) return 'engagement';
@@ -83,7 +88,7 @@ export function phaseAfterEvent(
   }
   if (role === 'advocacy') {
     if (current === 'advocate') return null;
-    const what = settings.referralEvents.includes(event.name) ? 'referral' : 'review';
+    const what = event.name === REFERRAL_CONVERTED_EVENT || settings.referralEvents.includes(event.name) ? 'referral' : 'review';
     return { to: 'advocate', cause: `rule: ${what} (${event.name})` };
   }
   if (role === 'engagement') {

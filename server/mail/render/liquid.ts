@@ -78,7 +78,7 @@ export function parseLiquid(liquid: Liquid, source: string, field: TemplateIssue
 
 /** Names a template may use, and for fixed objects the fields they have (null: any field, such as traits). */
 const KNOWN: Record<string, readonly string[] | null> = {
-  contact: ['email', 'first_name', 'last_name', 'name', 'persona', 'phase', 'timezone', 'traits'],
+  contact: ['email', 'first_name', 'last_name', 'name', 'persona', 'phase', 'timezone', 'referral_url', 'traits'],
   event: null,
   brand: ['name', 'postal_address', 'website_url'],
   sender: ['name', 'email'],
