@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { and, desc, eq, like, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { capturedEmails, contacts } from '../db/schema.ts';
+import { heldEmails, releaseHeld } from '../mail/held.ts';
 import { mailRuntimeFor } from '../mail/runtime.ts';
 import { authedProcedure, roleProcedure, router } from './trpc.ts';
 
@@ -55,6 +56,23 @@ export const inboxRouter = router({
     if (!email) throw new TRPCError({ code: 'NOT_FOUND', message: 'This email is no longer in the inbox; it may have been cleared.' });
     return email;
   }),
+
+  /** Emails the delivery loop is holding, with why and until when, so that no hold is silent. */
+  held: authedProcedure
+    .input(z.object({ contactId: z.string().min(1).nullable().default(null) }).default({ contactId: null }))
+    .query(({ ctx, input }) => heldEmails(ctx.db, ctx.clock.now().getTime(), { contactId: input.contactId ?? undefined })),
+
+  /** An admin sends a held email now (testing a journey on their own address): consent and suppression still apply. */
+  sendHeldNow: roleProcedure('admin')
+    .input(z.object({ messageId: z.string().min(1) }))
+    .mutation(async ({ ctx, input }) => {
+      if (!releaseHeld(ctx.db, input.messageId, ctx.clock.now().getTime(), ctx.user.email)) {
+        throw new TRPCError({ code: 'CONFLICT', message: 'This email is not held any more: it was sent, or its hold ended.' });
+      }
+      const mail = mailRuntimeFor(ctx.db);
+      const outcome = mail ? await mail.delivery.sendNow(input.messageId) : null;
+      return { outcome: outcome ?? 'queued' };
+    }),
 
   clear: roleProcedure('marketer').input(z.object({ recipient: z.string().min(1).nullable().default(null) })).mutation(({ ctx, input }) => {
     const result = ctx.db.delete(capturedEmails).where(input.recipient ? eq(capturedEmails.recipient, input.recipient) : undefined).run();

@@ -75,6 +75,8 @@ export interface SendCheck {
   frequencyCap: { enabled: boolean; maxPerWeek: number };
   /** When this contact's marketing emails of the last 7 days went out (ms). */
   recentMarketingSends: readonly number[];
+  /** An admin released this held email ("send now"): quiet hours and the cap no longer hold it; consent still does. */
+  released?: boolean;
 }
 
 export type SendDecision =
@@ -113,7 +115,7 @@ export function sendDecision(nowMs: number, c: SendCheck): SendDecision {
     const blocked = journeyConsentBlock(c.category, c.subscription);
     if (blocked) return { action: 'suppress', reason: blocked };
   }
-  if (c.category === 'transactional' || c.purpose === 'notify') return { action: 'send' };
+  if (c.category === 'transactional' || c.purpose === 'notify' || c.released) return { action: 'send' };
   const quietUntil = quietHoursRelease(nowMs, c.timezone, c.quietHours);
   if (quietUntil > nowMs) return { action: 'defer', until: quietUntil, reason: 'quiet_hours' };
   if (c.frequencyCap.enabled) {

@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { fixedClock } from '../../server/clock.ts';
 import { updateTraits } from '../../server/contacts/contacts.ts';
-import { freshWorkspace, kairos, type FreshWorkspace } from './helpers.ts';
-import { messageRow, queueMessage, subscribedContact } from './mail-helpers.ts';
+import { callerFor, freshWorkspace, kairos, makeUser, type FreshWorkspace } from './helpers.ts';
+import { mailWorld, messageRow, queueMessage, subscribedContact } from './mail-helpers.ts';
 
 let fresh: FreshWorkspace;
 beforeEach(() => {
@@ -36,4 +36,35 @@ it('holds marketing mail overnight with the reason, then tick --now the next mor
   expect(messageRow(db, messageId).status).toBe('sent');
   const inbox = db.$client.prepare(`SELECT subject FROM captured_emails WHERE recipient = ?`).all('night.owl@example.com') as { subject: string }[];
   expect(inbox).toHaveLength(1);
+});
+
+it('lists a held email with why and until when, and lets an admin (only) send it now', async () => {
+  const world = await mailWorld({ now: EVENING });
+  try {
+    const contactId = subscribedContact(world, 'tester@example.com');
+    world.db.$client.prepare(`UPDATE contacts SET timezone = 'Europe/Berlin' WHERE id = ?`).run(contactId);
+    const messageId = queueMessage(world, contactId, { templateId: 'welcome' });
+    expect((await world.mail.delivery.runOnce()).outcomes.deferred).toBe(1);
+
+    const admin = callerFor(world.fresh.ws, await makeUser(world.fresh.ws, 'admin'), world.clock);
+    const marketer = callerFor(world.fresh.ws, await makeUser(world.fresh.ws, 'marketer'), world.clock);
+    const held = await marketer.inbox.held();
+    expect(held.total).toBe(1);
+    expect(held.items[0]).toMatchObject({
+      messageId,
+      email: 'tester@example.com',
+      reason: 'quiet_hours',
+      description: "held by quiet hours until tomorrow 08:00 in the contact's zone (Europe/Berlin)",
+    });
+    expect((await marketer.inbox.held({ contactId })).total).toBe(1);
+
+    await expect(marketer.inbox.sendHeldNow({ messageId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect(await admin.inbox.sendHeldNow({ messageId })).toEqual({ outcome: 'sent' });
+    expect(messageRow(world.db, messageId).status).toBe('sent');
+    expect(world.smtp.received.map((r) => r.recipients)).toEqual([['tester@example.com']]);
+    expect((await marketer.inbox.held()).total).toBe(0);
+    await expect(admin.inbox.sendHeldNow({ messageId })).rejects.toMatchObject({ code: 'CONFLICT' });
+  } finally {
+    await world.cleanup();
+  }
 });
