@@ -19,7 +19,7 @@ function data(overrides: Partial<RenderData> = {}): RenderData {
     event: {},
     brand: DEFAULT_SENDING_SETTINGS.brand,
     sender: { name: 'Shop', email: 'hello@shop.example.com' },
-    links: { unsubscribeUrl: 'https://k.example.com/u/UNSUB', preferencesUrl: 'https://k.example.com/preferences/PREFS', confirmUrl: 'https://k.example.com/confirm/CONF' },
+    links: { unsubscribeUrl: 'https://k.example.com/u/UNSUB', preferencesUrl: 'https://k.example.com/preferences/PREFS', confirmUrl: 'https://k.example.com/confirm/CONF', referralUrl: 'https://k.example.com/subscribe?ref=REF' },
     ...overrides,
   };
 }

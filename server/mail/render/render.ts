@@ -31,7 +31,7 @@ export interface RenderLinks {
   preferencesUrl: string;
   confirmUrl?: string;
   /** The contact's referral link (`contact.referral_url`): the hosted subscribe form with their code. */
-  referralUrl?: string;
+  referralUrl: string;
 }
 
 export interface RenderData {
@@ -74,7 +74,7 @@ export function contactScope(c: ContactData) {
 /** Renders a compiled template; throws a RenderError (liquidjs) for a runtime Liquid failure. */
 export function renderCompiled(compiled: RenderableTemplate, data: RenderData, subjectOverride?: Template[] | null): Rendered {
   const scope: Record<string, unknown> = {
-    contact: { ...contactScope(data.contact), referral_url: data.links.referralUrl ?? '' },
+    contact: { ...contactScope(data.contact), referral_url: data.links.referralUrl },
     event: data.event ?? {},
     brand: { name: data.brand.name, postal_address: data.brand.postalAddress, website_url: data.brand.websiteUrl },
     sender: data.sender,
