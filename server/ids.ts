@@ -40,3 +40,8 @@ export function timeOrderedId(prefix: string, nowMs: number): string {
   }
   return `${prefix}${base32(nowMs, 10)}${base32(sequence % 32 ** 5, 5)}${randomChars(11)}`;
 }
+
+/** The smallest id made at or after `ms`: ids made in [a, b) are those >= idFloor(a) and < idFloor(b). */
+export function idFloor(prefix: string, ms: number): string {
+  return `${prefix}${base32(ms, 10)}`;
+}

@@ -77,14 +77,29 @@ test('both legs of the customer → lapsed → customer cycle, and the other way
   expect(emails((await api.contacts.list({ moved: { from: 'subscriber', to: 'lapsed', ...summer }, limit: 50 })).rows)).toEqual(['g@example.com']);
 });
 
-test('a first phase: a change with no phase before it', async () => {
-  // Today's writers always record where a contact came from (a new contact is a prospect without a history row);
-  // the report's contract keeps `from: null` for a first phase, so the filter must find such rows too.
+test('a first phase: contacts made in the period, as the report counts "→ prospect" when a contact is created', async () => {
+  const feb1 = { since: '2025-02-01T00:00:00Z', until: '2025-02-02T00:00:00Z' };
+  expect((await api.contacts.count({ moved: { from: null, to: 'prospect', ...feb1 } })).count).toBe(8);
+  expect((await api.contacts.count({ moved: { from: null, to: 'prospect', ...MARCH } })).count).toBe(0);
+  expect((await api.contacts.count({ moved: { from: 'prospect', to: 'subscriber', ...feb1 } })).count).toBe(8);
+
+  // A history row without a "from" (the report's contract allows one) is a first phase too.
   fresh.ws.db.$client
     .prepare("INSERT INTO phase_history (contact_id, from_phase, to_phase, at, cause) VALUES (?, NULL, 'subscriber', ?, 'import')")
     .run(contactId('g'), Date.parse('2025-03-05T00:00:00Z'));
   expect(emails((await api.contacts.list({ moved: { from: null, to: 'subscriber', ...MARCH }, limit: 50 })).rows)).toEqual(['g@example.com']);
-  expect((await api.contacts.list({ moved: { from: 'prospect', to: 'subscriber', ...MARCH }, limit: 50 })).rows).toEqual([]);
+  fresh.ws.db.$client.exec("DELETE FROM phase_history WHERE cause = 'import'");
+});
+
+test('for every flow the report counts, the filter finds as many contacts (each made each change once here)', async () => {
+  const flows = fresh.ws.db.all<{ key: string; n: number }>(sql`SELECT key, sum(n) AS n FROM daily_counts WHERE metric = 'phase_flow' GROUP BY key`);
+  expect(flows.length).toBeGreaterThanOrEqual(6);
+  for (const flow of flows) {
+    const at = flow.key.indexOf('>');
+    const from = flow.key.slice(0, at) || null;
+    const moved = { from, to: flow.key.slice(at + 1), since: '2025-01-01T00:00:00Z', until: '2026-01-01T00:00:00Z' } as Parameters<typeof api.contacts.count>[0]['moved'];
+    expect({ flow: flow.key, n: (await api.contacts.count({ moved })).count }).toEqual({ flow: flow.key, n: flow.n });
+  }
 });
 
 test('combines with the other filters and pages by keyset without gaps or repeats', async () => {
@@ -137,6 +152,9 @@ test('the filter reads a range of the flow index once, not the history of every 
     contactListQuery({ moved, after: 'c_z', limit: 50 }),
     contactListQuery({ moved, persona: 'b2b', phase: 'lapsed', limit: 50 }),
   ].map((q) => fresh.ws.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${q}`).map((r) => r.detail).join(' | '));
+  // Contacts made in the period ("→ prospect") are a range of the id index.
+  const created = contactListQuery({ moved: { from: null, to: 'prospect', ...MARCH }, limit: 50 });
+  expect(fresh.ws.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${created}`).map((r) => r.detail).join(' | ')).toMatch(/^SEARCH c USING INDEX sqlite_autoindex_contacts_1 \(id>\? AND id<\?\)$/);
   for (const plan of plans) {
     expect(plan).toMatch(/SEARCH h USING INDEX phase_history_flow_idx \(to_phase=\? AND at>\? AND at<\?\)/);
     expect(plan).not.toMatch(/\bSCAN\b/);
