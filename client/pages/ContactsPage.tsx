@@ -1,11 +1,11 @@
 // Contacts: search by email or name, filter by persona, phase and subscription, page through any number of them.
-import { Anchor, Button, Group, Paper, Select, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Paper, Pill, Select, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconChevronLeft, IconChevronRight, IconFileImport, IconKey, IconSearch, IconUsers, IconX } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import type { ContactListInput } from '../../shared/contacts/query.ts';
+import { parseMovedParams, type ContactListInput, type MovedFilter } from '../../shared/contacts/query.ts';
 import { useTRPC } from '../api/trpc.ts';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { ErrorState, LoadingState } from '../ui/QueryState.tsx';
@@ -14,6 +14,23 @@ import { ImportContactsModal } from './contacts/ImportContactsModal.tsx';
 
 const PAGE_SIZE = 50;
 const FILTER_KEYS = ['q', 'persona', 'phase', 'subscription'] as const;
+/** The dashboard's link to one flow: ?moved=from>to&from=ISO&to=ISO. */
+const MOVED_KEYS = ['moved', 'from', 'to'] as const;
+const DAY_MS = 86_400_000;
+const utcDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
+const utcDateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
+/** "Moved from Customer to Lapsed between 4 Sept 2026 and 2 Dec 2026": whole UTC days are shown as days, both included. */
+export function describeMoved(moved: MovedFilter, phaseLabel: (key: string) => string): string {
+  const since = Date.parse(moved.since);
+  const until = Date.parse(moved.until);
+  const wholeDays = since % DAY_MS === 0 && until % DAY_MS === 0;
+  const span = wholeDays
+    ? `between ${utcDate.format(since)} and ${utcDate.format(until - DAY_MS)}`
+    : `between ${utcDateTime.format(since)} and ${utcDateTime.format(until)} UTC`;
+  const change = moved.from === null ? `Entered ${phaseLabel(moved.to)} as their first phase` : `Moved from ${phaseLabel(moved.from)} to ${phaseLabel(moved.to)}`;
+  return `${change} ${span}`;
+}
 
 function EmptyWorkspace({ onImport }: { onImport: () => void }) {
   return (
@@ -50,12 +67,14 @@ export function ContactsPage() {
   const [debouncedSearch] = useDebouncedValue(search.trim(), 250);
   const labels = useContactLabels();
 
-  const filters = {
+  const filters: Omit<ContactListInput, 'after' | 'before' | 'limit'> = {
     q: params.get('q') || undefined,
     persona: params.get('persona') || undefined,
     phase: (params.get('phase') || undefined) as ContactListInput['phase'],
     subscription: (params.get('subscription') || undefined) as ContactListInput['subscription'],
   };
+  const movedLink = parseMovedParams(params.get('moved'), params.get('from'), params.get('to'));
+  if (movedLink?.ok) filters.moved = movedLink.filter;
   const cursor = { after: params.get('after') || undefined, before: params.get('before') || undefined };
   const page = Number(params.get('page') ?? 1);
 
@@ -81,7 +100,18 @@ export function ContactsPage() {
   // Contacts change from outside the app (events, imports): each visit reads them afresh.
   const list = useQuery(trpc.contacts.list.queryOptions({ ...filters, ...cursor, limit: PAGE_SIZE }, { placeholderData: keepPreviousData, staleTime: 0 }));
   const count = useQuery(trpc.contacts.count.queryOptions(filters, { placeholderData: keepPreviousData, staleTime: 0 }));
-  const filtered = FILTER_KEYS.some((k) => params.get(k));
+  const filtered = FILTER_KEYS.some((k) => params.get(k)) || Boolean(movedLink);
+
+  function removeMoved() {
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const k of [...MOVED_KEYS, 'after', 'before', 'page']) next.delete(k);
+        return next;
+      },
+      { replace: true },
+    );
+  }
 
   function goTo(direction: 'older' | 'newer') {
     const rows = list.data?.rows ?? [];
@@ -177,6 +207,29 @@ export function ContactsPage() {
             </Button>
           )}
         </Group>
+
+        {movedLink?.ok && (
+          <Group gap="xs">
+            <Pill
+              size="lg"
+              withRemoveButton
+              onRemove={removeMoved}
+              removeButtonProps={{ 'aria-label': `Remove filter: ${describeMoved(movedLink.filter, labels.phaseLabel)}` }}
+            >
+              {describeMoved(movedLink.filter, labels.phaseLabel)}
+            </Pill>
+          </Group>
+        )}
+        {movedLink && !movedLink.ok && (
+          <Alert color="orange" variant="light" title="This link's phase-change filter cannot be read">
+            <Stack gap="xs" align="flex-start">
+              <Text size="sm">{movedLink.error} Showing contacts without it.</Text>
+              <Button size="xs" variant="white" color="orange" onClick={removeMoved}>
+                Remove it
+              </Button>
+            </Stack>
+          </Alert>
+        )}
 
         <Paper withBorder radius="md">
           <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Contacts" aria-busy={list.isFetching}>
