@@ -3,7 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { columnMappingSchema, importModeSchema } from '../../shared/contacts/csv.ts';
 import { contactListInputSchema } from '../../shared/contacts/query.ts';
-import { ImportError, getImport, listImports, startImport } from '../contacts/import.ts';
+import { ImportError, getImport, listImports, previewImport, startImport } from '../contacts/import.ts';
 import { contactDetail, contactTimeline, countContacts, listContacts } from '../contacts/query.ts';
 import { getContact } from '../contacts/db.ts';
 import { contactReferrals } from '../contacts/referrals.ts';
@@ -28,14 +28,27 @@ const importsRouter = router({
     if (!job) throw new TRPCError({ code: 'NOT_FOUND', message: 'This import does not exist.' });
     return job;
   }),
-  /** Starts the import and returns at once; the page polls imports.get for progress. */
-  start: importProcedure
+  /**
+   * A dry run with journeys started: how many rows would be written, and who would enter which live journey. Nothing
+   * is kept; the dialog shows it before the person confirms an import that starts journeys.
+   */
+  preview: importProcedure
     .input(z.object({ id: z.string().min(1), mapping: columnMappingSchema, mode: importModeSchema }))
+    .mutation(async ({ ctx, input }) => {
+      try {
+        return await previewImport(ctx.db, ctx.clock, input.id, { mapping: input.mapping, mode: input.mode });
+      } catch (error) {
+        importFailure(error);
+      }
+    }),
+  /** Starts the import and returns at once; the page polls imports.get for progress. Quiet unless startJourneys. */
+  start: importProcedure
+    .input(z.object({ id: z.string().min(1), mapping: columnMappingSchema, mode: importModeSchema, startJourneys: z.boolean().default(false) }))
     .mutation(({ ctx, input }) => {
       try {
-        const running = startImport(ctx.db, ctx.clock, input.id, { mapping: input.mapping, mode: input.mode, removeFileAfter: true });
+        const running = startImport(ctx.db, ctx.clock, input.id, { mapping: input.mapping, mode: input.mode, startJourneys: input.startJourneys, removeFileAfter: true });
         running.then(
-          (job) => log.info({ importId: job.id, status: job.status, created: job.created, updated: job.updated, errors: job.errorCount }, 'contact import finished'),
+          (job) => log.info({ importId: job.id, status: job.status, created: job.created, updated: job.updated, errors: job.errorCount, enteringJourneys: job.journeys?.contacts ?? 0 }, 'contact import finished'),
           (error: unknown) => log.error({ importId: input.id, err: error }, 'contact import failed'),
         );
         return { id: input.id };

@@ -119,6 +119,11 @@ function prepare(db: Db) {
       `INSERT INTO events (contact_id, name, properties, timestamp, received_at, message_id) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (message_id) DO NOTHING`,
     ),
+    /** The same, recorded quiet: it starts no journey (a CSV import without "start journeys", see writeQuietly). */
+    insertQuietEvent: c.prepare<[string, string, string, number, number, string | null]>(
+      `INSERT INTO events (contact_id, name, properties, timestamp, received_at, message_id, quiet) VALUES (?, ?, ?, ?, ?, ?, 1)
+       ON CONFLICT (message_id) DO NOTHING`,
+    ),
     eventMessageSeen: c.prepare<[string], { one: number }>('SELECT 1 AS one FROM events WHERE message_id = ?'),
     unresolvedMessageSeen: c.prepare<[string], { one: number }>('SELECT 1 AS one FROM unresolved_calls WHERE message_id = ?'),
     countEvents: c.prepare<[string, string, number], { n: number }>(
@@ -197,12 +202,31 @@ export function insertContact(db: Db, contact: ContactState): void {
   bumpCount(db, 'phase_flow', contact.createdAt, contact.personaKey, flowKey(null, 'prospect'));
 }
 
+/** Connections that write their events quiet for now: set only around one synchronous transaction (writeQuietly). */
+const quietConnections = new WeakSet<object>();
+
+/**
+ * Runs `write` (synchronous: one transaction, so no other write of this connection runs inside it) with every event it
+ * writes recorded quiet: history the executor passes over. A scope rather than a flag on each call, because an import
+ * writes its events through consent, phase, persona and referral code that also serves live traffic.
+ */
+export function writeQuietly<T>(db: Db, write: () => T): T {
+  quietConnections.add(db.$client);
+  try {
+    return write();
+  } finally {
+    quietConnections.delete(db.$client);
+  }
+}
+
 /** Writes an event (sent or internal) and returns its id, or null when its messageId was stored before. */
 export function writeEvent(
   db: Db,
   e: { contactId: string; name: string; properties: Record<string, unknown>; timestamp: number; receivedAt: number; messageId?: string | null },
 ): number | null {
-  const info = statements(db).insertEvent.run(e.contactId, e.name, JSON.stringify(e.properties), e.timestamp, e.receivedAt, e.messageId ?? null);
+  const s = statements(db);
+  const insert = quietConnections.has(db.$client) ? s.insertQuietEvent : s.insertEvent;
+  const info = insert.run(e.contactId, e.name, JSON.stringify(e.properties), e.timestamp, e.receivedAt, e.messageId ?? null);
   return info.changes === 1 ? Number(info.lastInsertRowid) : null;
 }
 

@@ -1,5 +1,7 @@
 // CSV import of contacts: keep the upload, read its header, then (with the chosen mapping and mode) validate every
 // row while streaming and write the valid ones in one transaction. Progress and per-row errors live in contact_imports.
+// An import is quiet unless asked to start journeys: its consent, phase and persona events are recorded quiet, and the
+// executor starts nothing from them (owners' decision, issue 12). A dry run tells beforehand who would enter what.
 import { parse } from 'csv-parse';
 import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +14,9 @@ import type { Db } from '../db/client.ts';
 import { contactImports, type ContactImport } from '../db/schema.ts';
 import { applyConsent } from './consent.ts';
 import { applyTraits, newContactState, persistContact } from './contacts.ts';
-import { statements, type ContactState } from './db.ts';
+import { statements, writeQuietly, type ContactState } from './db.ts';
+import { journeysEnteredSince, lastEventId } from './importJourneys.ts';
+import type { JourneyEntries } from '../../shared/journey/entries.ts';
 import { timeOrderedId } from '../ids.ts';
 import { transitionPhase } from './phases.ts';
 import { log } from '../log.ts';
@@ -103,41 +107,95 @@ export async function registerFile(
   return { id, fileName: input.fileName, fileBytes, columns, sample, suggested: suggestMapping(columns) };
 }
 
+export interface ImportOptions {
+  mapping: ColumnMapping;
+  mode: ImportMode;
+  /** Off by default: imported contacts enter no journey unless the person asks for it. */
+  startJourneys?: boolean;
+}
+
+/** A finished import, with (when it started journeys) who enters which journey at the executor's next tick. */
+export type ImportOutcome = ContactImport & { journeys: JourneyEntries | null };
+
+export interface ImportPreview {
+  /** Rows that would be written. */
+  rows: number;
+  errorCount: number;
+  /** All or nothing with problems: nothing would be imported. */
+  refused: boolean;
+  /** Who would enter which live journey, were the import to start journeys. */
+  journeys: JourneyEntries;
+}
+
 export function getImport(db: Db, id: string): ContactImport | null {
   return db.select().from(contactImports).where(eq(contactImports.id, id)).get() ?? null;
+}
+
+/** Forgets an upload that will not be imported (the CLI's dry run); its file is the caller's. */
+export function forgetUpload(db: Db, id: string): void {
+  db.delete(contactImports).where(eq(contactImports.id, id)).run();
 }
 
 export function listImports(db: Db, limit = 10) {
   return db.select().from(contactImports).orderBy(desc(contactImports.createdAt)).limit(limit).all();
 }
 
+/** The upload, waiting for its start, and a mapping that fits its columns; or an ImportError saying what is wrong. */
+function checkedJob(db: Db, id: string, mapping: ColumnMapping): ContactImport & { mapping: ColumnMapping } {
+  const job = getImport(db, id);
+  if (!job) throw new ImportError('This import does not exist (any more).', 404);
+  if (job.status !== 'uploaded') throw new ImportError('This import has started already.', 409);
+  const parsed = columnMappingSchema.safeParse(mapping);
+  if (!parsed.success) throw new ImportError(parsed.error.issues[0]?.message ?? 'The column mapping is invalid.');
+  if (parsed.data.length !== job.columns.length) throw new ImportError(`The mapping has ${parsed.data.length} columns; the file has ${job.columns.length}.`);
+  return { ...job, mapping: parsed.data };
+}
+
 /**
  * Checks the mapping and marks the import started; the returned promise runs it (the API lets it run and the page
  * polls, the CLI awaits it).
  */
-export function startImport(
-  db: Db,
-  clock: Clock,
-  id: string,
-  options: { mapping: ColumnMapping; mode: ImportMode; removeFileAfter: boolean },
-): Promise<ContactImport> {
-  const job = getImport(db, id);
-  if (!job) throw new ImportError('This import does not exist (any more).', 404);
-  if (job.status !== 'uploaded') throw new ImportError('This import has started already.', 409);
-  const mapping = columnMappingSchema.safeParse(options.mapping);
-  if (!mapping.success) throw new ImportError(mapping.error.issues[0]?.message ?? 'The column mapping is invalid.');
-  if (mapping.data.length !== job.columns.length) throw new ImportError(`The mapping has ${mapping.data.length} columns; the file has ${job.columns.length}.`);
-  db.update(contactImports).set({ status: 'validating', mapping: mapping.data, mode: options.mode }).where(eq(contactImports.id, id)).run();
-  return runImport(db, clock, { ...job, mapping: mapping.data, mode: options.mode }, options.removeFileAfter);
+export function startImport(db: Db, clock: Clock, id: string, options: ImportOptions & { removeFileAfter: boolean }): Promise<ImportOutcome> {
+  const job = checkedJob(db, id, options.mapping);
+  db.update(contactImports).set({ status: 'validating', mapping: job.mapping, mode: options.mode }).where(eq(contactImports.id, id)).run();
+  return runImport(db, clock, { ...job, mode: options.mode }, { removeFile: options.removeFileAfter, startJourneys: options.startJourneys ?? false });
+}
+
+/**
+ * A dry run of an import with journeys started: every row checked and written as the import would write it, the
+ * journey entries counted from the events it wrote, then all of it rolled back. The upload stays waiting for its start.
+ */
+export async function previewImport(db: Db, clock: Clock, id: string, options: ImportOptions): Promise<ImportPreview> {
+  const job = { ...checkedJob(db, id, options.mapping), mode: options.mode };
+  const { rows, errors } = await validateFile(db, job, { reportProgress: false });
+  if (errors.length > 0 && job.mode === 'all_or_nothing') return { rows: 0, errorCount: errors.length, refused: true, journeys: { contacts: 0, journeys: [] } };
+  const c = db.$client;
+  // IMMEDIATE: no other process writes events between the mark and the rows, and everything goes with the rollback.
+  c.exec('BEGIN IMMEDIATE');
+  try {
+    const before = lastEventId(db);
+    const written = writeRows(db, clock, rows, job, { startJourneys: true });
+    const errorCount = errors.length + written.errors.length;
+    if (written.errors.length > 0 && job.mode === 'all_or_nothing') return { rows: 0, errorCount, refused: true, journeys: { contacts: 0, journeys: [] } };
+    return { rows: written.created + written.updated, errorCount, refused: false, journeys: written.journeys ?? journeysEnteredSince(db, before) };
+  } finally {
+    c.exec('ROLLBACK');
+  }
 }
 
 function progress(db: Db, id: string, values: Partial<ContactImport>): void {
   db.update(contactImports).set(values).where(eq(contactImports.id, id)).run();
 }
 
-async function runImport(db: Db, clock: Clock, job: ContactImport & { mapping: ColumnMapping; mode: ImportMode }, removeFile: boolean): Promise<ContactImport> {
+async function runImport(
+  db: Db,
+  clock: Clock,
+  job: ContactImport & { mapping: ColumnMapping; mode: ImportMode },
+  options: { removeFile: boolean; startJourneys: boolean },
+): Promise<ImportOutcome> {
+  let journeys: JourneyEntries | null = null;
   try {
-    const { rows, errors, rowsRead } = await validateFile(db, job);
+    const { rows, errors, rowsRead } = await validateFile(db, job, { reportProgress: true });
     if (errors.length > 0 && job.mode === 'all_or_nothing') {
       progress(db, job.id, {
         status: 'refused',
@@ -152,7 +210,7 @@ async function runImport(db: Db, clock: Clock, job: ContactImport & { mapping: C
       // Yield once so a poll can see "writing" before the (synchronous) transaction holds the process.
       await new Promise((resolve) => setImmediate(resolve));
       const started = performance.now();
-      const written = writeRows(db, clock, rows, job);
+      const written = writeRows(db, clock, rows, job, { startJourneys: options.startJourneys });
       log.debug({ importId: job.id, rows: rows.length, ms: Math.round(performance.now() - started) }, 'contact import written');
       const allErrors = [...errors, ...written.errors].sort((a, b) => a.line - b.line);
       if (written.errors.length > 0 && job.mode === 'all_or_nothing') {
@@ -164,6 +222,7 @@ async function runImport(db: Db, clock: Clock, job: ContactImport & { mapping: C
           finishedAt: clock.now(),
         });
       } else {
+        journeys = written.journeys;
         progress(db, job.id, {
           status: 'done',
           rowsWritten: written.created + written.updated,
@@ -179,13 +238,13 @@ async function runImport(db: Db, clock: Clock, job: ContactImport & { mapping: C
   } catch (error) {
     progress(db, job.id, { status: 'failed', message: error instanceof Error ? error.message : String(error), finishedAt: clock.now() });
   } finally {
-    if (removeFile) rmSync(job.filePath, { force: true });
+    if (options.removeFile) rmSync(job.filePath, { force: true });
   }
-  return getImport(db, job.id)!;
+  return { ...getImport(db, job.id)!, journeys };
 }
 
 /** Streams the file once: every record mapped and checked, the same email twice refused with both lines named. */
-async function validateFile(db: Db, job: ContactImport & { mapping: ColumnMapping }) {
+async function validateFile(db: Db, job: ContactImport & { mapping: ColumnMapping }, options: { reportProgress: boolean }) {
   const personas = loadRules(db).personas;
   const rows: ImportRow[] = [];
   const errors: RowError[] = [];
@@ -218,7 +277,7 @@ async function validateFile(db: Db, job: ContactImport & { mapping: ColumnMappin
           rows.push(mapped.row);
         }
       }
-      if (rowsRead % PROGRESS_EVERY_ROWS === 0) progress(db, job.id, { rowsRead, bytesRead: source.bytesRead, errorCount: errors.length });
+      if (options.reportProgress && rowsRead % PROGRESS_EVERY_ROWS === 0) progress(db, job.id, { rowsRead, bytesRead: source.bytesRead, errorCount: errors.length });
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -230,13 +289,15 @@ async function validateFile(db: Db, job: ContactImport & { mapping: ColumnMappin
 /**
  * Writes valid rows in one transaction (all or nothing even if the process dies), with prepared statements.
  * Consent is set only by a consent column, and an unsubscribed contact is never re-subscribed by a file.
+ * Without startJourneys every event it writes is quiet; with it, the journeys those events start are counted in the
+ * same transaction (what the executor then enrols).
  */
-function writeRows(db: Db, clock: Clock, rows: readonly ImportRow[], job: ContactImport & { mode: ImportMode }) {
+function writeRows(db: Db, clock: Clock, rows: readonly ImportRow[], job: ContactImport & { mode: ImportMode }, options: { startJourneys: boolean }) {
   const now = clock.now().getTime();
   const rules = loadRules(db);
   const s = statements(db);
   const cause = `import of ${job.fileName}`;
-  const counts = { created: 0, updated: 0, keptUnsubscribed: 0, errors: [] as RowError[] };
+  const counts = { created: 0, updated: 0, keptUnsubscribed: 0, errors: [] as RowError[], journeys: null as JourneyEntries | null };
   const write = (row: ImportRow) => {
     const existing = s.toState(s.byEmail.get(row.email));
     if (row.externalId) {
@@ -276,12 +337,17 @@ function writeRows(db: Db, clock: Clock, rows: readonly ImportRow[], job: Contac
   const cacheSize = db.$client.pragma('cache_size', { simple: true }) as number;
   db.$client.pragma('cache_size = -65536');
   try {
-    db.transaction(() => {
-      // A new contact's events and phase history are written before its row, which is then inserted once, complete.
-      db.$client.pragma('defer_foreign_keys = ON');
-      for (const row of rows) write(row);
-      if (counts.errors.length > 0 && job.mode === 'all_or_nothing') throw new RollBack();
-    });
+    const writeAll = () =>
+      db.transaction(() => {
+        // A new contact's events and phase history are written before its row, which is then inserted once, complete.
+        db.$client.pragma('defer_foreign_keys = ON');
+        const before = options.startJourneys ? lastEventId(db) : 0;
+        for (const row of rows) write(row);
+        if (counts.errors.length > 0 && job.mode === 'all_or_nothing') throw new RollBack();
+        if (options.startJourneys) counts.journeys = journeysEnteredSince(db, before);
+      });
+    if (options.startJourneys) writeAll();
+    else writeQuietly(db, writeAll);
   } catch (error) {
     if (!(error instanceof RollBack)) throw error;
   } finally {

@@ -415,10 +415,14 @@ export function createExecutor(options: ExecutorOptions) {
       // together or not at all; read inside it, so a batch never starts from a cursor another process moved.
       runBatch(report, () => {
         const cursor = ((st.getCursor.get() as { value: number } | undefined)?.value) ?? 0;
-        const batch = st.eventsAfter.all(cursor, batchSize) as { id: number; contactId: string; name: string; properties: string; timestamp: number }[];
+        const batch = st.eventsAfter.all(cursor, batchSize) as { id: number; contactId: string; name: string; properties: string; timestamp: number; quiet: number }[];
         read = batch.length;
         if (batch.length === 0) return;
         for (const e of batch) {
+          // A quiet event (a CSV import without "start journeys") is history only: it starts no run, resumes no
+          // waiter and counts as no goal or exit; the phase and consent it records stay on the contact. Checked by
+          // column, before any parsing, so it costs the hot path nothing.
+          if (e.quiet) continue;
           const starts = byTrigger.get(e.name);
           const isGoal = goalNames.has(e.name);
           const isAwaited = awaited === null || awaited.has(e.name);

@@ -10,7 +10,7 @@ export function prepareStatements(sqlite: Database.Database) {
     releaseLock: p(`DELETE FROM executor_locks WHERE name = 'tick' AND holder = ?`),
     getCursor: p(`SELECT value FROM executor_state WHERE key = 'event_cursor'`),
     setCursor: p(`INSERT INTO executor_state (key, value) VALUES ('event_cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`),
-    eventsAfter: p(`SELECT id, contact_id AS contactId, name, properties, timestamp FROM events WHERE id > ? ORDER BY id LIMIT ?`),
+    eventsAfter: p(`SELECT id, contact_id AS contactId, name, properties, timestamp, quiet FROM events WHERE id > ? ORDER BY id LIMIT ?`),
     runningJourneys: p(`SELECT j.id, j.persona_key AS personaKey, j.status, j.current_version AS version, v.graph
       FROM journeys j JOIN journey_versions v ON v.journey_id = j.id AND v.version = j.current_version
       WHERE j.status IN ('live', 'paused')`),
