@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { errorMessage, useTRPC } from '../api/trpc.ts';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { ErrorState, LoadingState } from '../ui/QueryState.tsx';
+import { HeldEmails } from './inbox/HeldEmails.tsx';
 import { EmailFrame, type FrameWidth } from './templates/EmailFrame.tsx';
 
 const REFRESH_MS = 3_000;
@@ -112,6 +113,7 @@ export function InboxPage() {
           Development mail: nothing leaves this machine. Set SMTP_URL to send through a real mail server.
         </Alert>
       )}
+      <HeldEmails />
       {recipients.isError && <ErrorState error={recipients.error} onRetry={() => recipients.refetch()} />}
       {recipients.isPending && <LoadingState label="Loading the inbox" />}
       {recipients.data && total === 0 && debounced === '' && (

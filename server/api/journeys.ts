@@ -77,7 +77,7 @@ export const journeysRouter = router({
 
   figures: authedProcedure.input(idInput).query(({ ctx, input }) => {
     run(() => service.getJourney(ctx.db, input.id));
-    return journeyFigures(ctx.db, input.id);
+    return journeyFigures(ctx.db, input.id, ctx.clock.now().getTime());
   }),
 
   forContact: authedProcedure.input(z.object({ contactId: z.string().min(1) })).query(({ ctx, input }) => contactJourneys(ctx.db, input.contactId)),

@@ -1,11 +1,12 @@
 // Figures of a journey from its step counts and enrollments: per node, per edge, and conversions.
 import type { Db } from '../db/client.ts';
+import { heldByNode } from '../mail/held.ts';
 
 export interface JourneyFigures {
   enrolled: number;
   converted: number;
-  /** Per node: contacts who entered it, are waiting there now, and went on from it. */
-  nodes: Record<string, { entered: number; waiting: number; passed: number }>;
+  /** Per node: contacts who entered it, are waiting there now, went on from it, and (email steps) emails held now. */
+  nodes: Record<string, { entered: number; waiting: number; passed: number; held: number }>;
   /** Per edge, keyed "from:output": contacts who took it. */
   edges: Record<string, number>;
 }
@@ -15,7 +16,8 @@ const FOLLOW: Record<string, string> = { waited: 'next', 'no wait needed': 'next
 // Steps that only record something about a node already entered.
 const NOT_AN_ENTRY = new Set(['waited', 'matched', 'timeout', 'exited', 'moved', 'failed']);
 
-export function journeyFigures(db: Db, journeyId: string): JourneyFigures {
+/** `nowMs`: holds that end before it are not counted (0 counts every hold still noted). */
+export function journeyFigures(db: Db, journeyId: string, nowMs = 0): JourneyFigures {
   const sqlite = db.$client;
   const totals = sqlite
     .prepare(`SELECT count(*) AS enrolled, count(goal_reached_at) AS converted FROM enrollments WHERE journey_id = ?`)
@@ -29,7 +31,7 @@ export function journeyFigures(db: Db, journeyId: string): JourneyFigures {
     .all(journeyId) as { nodeId: string; n: number }[];
 
   const nodes: JourneyFigures['nodes'] = {};
-  const node = (id: string) => (nodes[id] ??= { entered: 0, waiting: 0, passed: 0 });
+  const node = (id: string) => (nodes[id] ??= { entered: 0, waiting: 0, passed: 0, held: 0 });
   const edges: Record<string, number> = {};
   for (const s of steps) {
     const figures = node(s.nodeId);
@@ -41,6 +43,7 @@ export function journeyFigures(db: Db, journeyId: string): JourneyFigures {
     figures.passed += s.n;
   }
   for (const w of waiting) node(w.nodeId).waiting = w.n;
+  for (const [nodeId, n] of Object.entries(heldByNode(db, journeyId, nowMs))) node(nodeId).held = n;
   return { enrolled: totals.enrolled, converted: totals.converted, nodes, edges };
 }
 

@@ -321,7 +321,7 @@ describe('executor', () => {
     expect(journeyFigures(db, healthy).nodes.thanks).toMatchObject({ entered: 1, passed: 1 });
     // The failed run's path stops at its entry, with the error; nothing of the rolled-back steps is counted.
     expect(pathOf(db, enrollmentsOf(db, broken)[0]!.id)).toEqual(['t:failed:']);
-    expect(journeyFigures(db, broken).nodes).toEqual({ t: { entered: 0, waiting: 0, passed: 0 } });
+    expect(journeyFigures(db, broken).nodes).toEqual({ t: { entered: 0, waiting: 0, passed: 0, held: 0 } });
   });
 
   it('counts per node and per edge what contacts did, and lists a contact\'s runs with their paths', () => {

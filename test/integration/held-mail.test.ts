@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { fixedClock } from '../../server/clock.ts';
 import { updateTraits } from '../../server/contacts/contacts.ts';
+import { journeyFigures } from '../../server/executor/figures.ts';
 import { callerFor, freshWorkspace, kairos, makeUser, type FreshWorkspace } from './helpers.ts';
 import { mailWorld, messageRow, queueMessage, subscribedContact } from './mail-helpers.ts';
 
@@ -57,6 +58,8 @@ it('lists a held email with why and until when, and lets an admin (only) send it
       description: "held by quiet hours until tomorrow 08:00 in the contact's zone (Europe/Berlin)",
     });
     expect((await marketer.inbox.held({ contactId })).total).toBe(1);
+    // The email step's figures on the canvas say so too.
+    expect(journeyFigures(world.db, 'j1', world.clock.now().getTime()).nodes.welcome).toMatchObject({ held: 1 });
 
     await expect(marketer.inbox.sendHeldNow({ messageId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(await admin.inbox.sendHeldNow({ messageId })).toEqual({ outcome: 'sent' });

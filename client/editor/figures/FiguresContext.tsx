@@ -69,7 +69,7 @@ function useFigures<T>(selector: (s: FiguresState) => T): T {
   return useStore(useContext(FiguresContext), selector);
 }
 
-const NONE: NodeFigures = { entered: 0, waiting: 0, passed: 0 };
+const NONE: NodeFigures = { entered: 0, waiting: 0, passed: 0, held: 0 };
 
 /** A node's figures, zeros for a node nobody reached yet, or null when the journey shows no figures. */
 export function useNodeFigures(id: string): NodeFigures | null {

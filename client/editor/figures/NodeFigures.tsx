@@ -13,7 +13,8 @@ const CELLS = [
 export const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
   const figures = useNodeFigures(id);
   if (!figures) return null;
-  const spoken = CELLS.map((c) => `${figures[c.key]} ${c.spoken}`).join(', ');
+  const held = figures.held;
+  const spoken = CELLS.map((c) => `${figures[c.key]} ${c.spoken}`).join(', ') + (held > 0 ? `, ${held} ${held === 1 ? 'email' : 'emails'} held by quiet hours or the frequency cap` : '');
   return (
     <div className={classes.strip} data-testid={`figures-${id}`} role="group" aria-label={`Contacts: ${spoken}`} title={`Contacts: ${spoken}`}>
       {CELLS.map((c) => (
@@ -24,6 +25,11 @@ export const NodeFigures = memo(function NodeFigures({ id }: { id: string }) {
           {c.label}
         </div>
       ))}
+      {held > 0 && (
+        <div className={classes.held} aria-hidden>
+          {compactCount(held)} held
+        </div>
+      )}
     </div>
   );
 });
