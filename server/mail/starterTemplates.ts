@@ -27,6 +27,8 @@ const manifestSchema = z.object({
       subject: z.string(),
       preheader: z.string(),
       file: z.string(),
+      /** A hand-written plain-text part (Liquid); without one the text is generated from the HTML. */
+      textFile: z.string().optional(),
       previewEvent: z.record(z.string(), z.unknown()).default({}),
     }),
   ),
@@ -39,6 +41,34 @@ export function readStarterManifest(dir = TEMPLATES_DIR): StarterManifest {
 
 export function readStarterFile(file: string, dir = TEMPLATES_DIR): string {
   return readFileSync(path.join(dir, file), 'utf8');
+}
+
+type StarterTemplate = StarterManifest['templates'][number];
+
+/** Inserts one starter template as its version 1, unless a template with its id exists. Returns whether it did. */
+function insertStarterTemplate(db: Db, t: StarterTemplate, dir: string): boolean {
+  const inserted = db
+    .insert(emailTemplates)
+    .values({ id: t.id, name: t.name, description: t.description, moment: t.moment, layout: t.layout, previewEvent: t.previewEvent, currentVersion: 1 })
+    .onConflictDoNothing()
+    .run();
+  if (inserted.changes === 0) return false;
+  const text = t.textFile ? readStarterFile(t.textFile, dir) : '';
+  db.insert(emailTemplateVersions)
+    .values({ templateId: t.id, version: 1, subject: t.subject, preheader: t.preheader, body: readStarterFile(t.file, dir), text, createdBy: 'Kairos starter templates' })
+    .run();
+  return true;
+}
+
+/**
+ * Adds the named starter templates a workspace lacks (one made before they shipped, or one that deleted them), for
+ * an explicit request such as the demo's publishing of the starter journeys. Returns the ids it added.
+ */
+export function addMissingStarterTemplates(db: Db, ids: readonly string[], dir = TEMPLATES_DIR): string[] {
+  const manifest = readStarterManifest(dir);
+  return db.transaction((tx) =>
+    manifest.templates.filter((t) => ids.includes(t.id) && insertStarterTemplate(tx as unknown as Db, t, dir)).map((t) => t.id),
+  );
 }
 
 /**
@@ -58,17 +88,7 @@ export function loadStarterTemplates(db: Db, dir = TEMPLATES_DIR): void {
           .run();
       }
     }
-    for (const t of manifest.templates) {
-      const inserted = tx
-        .insert(emailTemplates)
-        .values({ id: t.id, name: t.name, description: t.description, moment: t.moment, layout: t.layout, previewEvent: t.previewEvent, currentVersion: 1 })
-        .onConflictDoNothing()
-        .run();
-      if (inserted.changes === 0) continue;
-      tx.insert(emailTemplateVersions)
-        .values({ templateId: t.id, version: 1, subject: t.subject, preheader: t.preheader, body: readStarterFile(t.file, dir), text: '', createdBy: 'Kairos starter templates' })
-        .run();
-    }
+    for (const t of manifest.templates) insertStarterTemplate(tx as unknown as Db, t, dir);
     if (tx.select({ id: senders.id }).from(senders).all().length === 0) {
       tx.insert(senders).values({ id: randomUUID(), label: 'Newsletter', fromName: 'Kairos Shop', fromEmail: 'hello@shop.example.com', replyTo: null, isDefault: true }).run();
     }

@@ -90,8 +90,23 @@ describe('the opt-in starter', () => {
 });
 
 describe('the first communication starter', () => {
-  it('speaks to the persona of its column with that persona\'s nurture template', () => {
-    expect(templatesOf(starterJourney('first_communication', 'bargain_hunter').graph)).toEqual(['nurture_bargain_hunter']);
-    expect(templatesOf(starterJourney('first_communication', null).graph)).toEqual(['nurture']);
+  it('speaks to the persona of its column with that persona\'s nurture template, tested against the founder note', () => {
+    expect(templatesOf(starterJourney('first_communication', 'bargain_hunter').graph)).toEqual(['nurture_bargain_hunter', 'nurture_founder_note']);
+    expect(templatesOf(starterJourney('first_communication', null).graph)).toEqual(['nurture', 'nurture_founder_note']);
+  });
+
+  it('sends subscribers on a weekday morning into a 50/50 split of the two welcomes, which meet again before the hot-lead check', () => {
+    const { graph } = starterJourney('first_communication', 'researcher');
+    const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+    const to = (from: string, output: string) => graph.edges.filter((e) => e.from === from && e.output === output).map((e) => byId.get(e.to)!);
+    const [split] = to('weekday_morning', 'next');
+    expect(split).toMatchObject({ kind: 'split', config: { variants: [{ key: 'a', weight: 50, holdout: false }, { key: 'b', weight: 50, holdout: false }] } });
+    const [a] = to(split!.id, 'a');
+    const [b] = to(split!.id, 'b');
+    expect(a).toMatchObject({ kind: 'email', config: { templateId: 'nurture_researcher', category: 'marketing' } });
+    expect(b).toMatchObject({ kind: 'email', config: { templateId: 'nurture_founder_note', category: 'marketing' } });
+    expect(to(a!.id, 'next')).toEqual(to(b!.id, 'next'));
+    expect(to(a!.id, 'next')[0]).toMatchObject({ kind: 'wait', config: { duration: { amount: 4, unit: 'days' } } });
+    expect(graph.settings.goal).toMatchObject({ event: 'order_completed' });
   });
 });
