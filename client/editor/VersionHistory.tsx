@@ -68,7 +68,7 @@ export function VersionHistory({ journeyId, currentVersion, opened, onClose, onR
                   onClick={() => onRestore(v.version)}
                   loading={restoring === v.version}
                   disabled={restoring !== null}
-                  aria-label={`Restore version ${v.version} into the draft`}
+                  aria-label={`Restore into draft: version ${v.version}`}
                 >
                   Restore into draft
                 </Button>

@@ -209,7 +209,7 @@ export function TemplatesPage() {
             </Text>
             <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
               {list.data.partials.map((p) => (
-                <Card key={p.key} withBorder radius="md" padding="md" component={Link} to={`/templates/partials/${p.key}`} aria-label={`${p.name} (${p.kind})`}>
+                <Card key={p.key} withBorder radius="md" padding="md" component={Link} to={`/templates/partials/${p.key}`}>
                   <Group gap="xs" wrap="nowrap" mb={4}>
                     {p.kind === 'layout' ? <IconLayoutNavbar size={18} aria-hidden /> : <IconPuzzle size={18} aria-hidden />}
                     <Text fw={600} size="sm">

@@ -1,5 +1,5 @@
 // The app shell: header with the account menu, navigation, and the page.
-import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
+import { AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconChevronDown, IconLogout } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -30,9 +30,11 @@ function AccountMenu() {
   return (
     <Menu position="bottom-end" width={220}>
       <Menu.Target>
-        <UnstyledButton aria-label={`Account: ${me.data.name}`}>
+        {/* Named by what it shows (the name and role), after "Account:" for screen readers; the avatar repeats the name. */}
+        <UnstyledButton>
           <Group gap="xs">
-            <Avatar name={me.data.name} color="initials" size="sm" />
+            <VisuallyHidden>Account:</VisuallyHidden>
+            <Avatar name={me.data.name} color="initials" size="sm" aria-hidden />
             <Text size="sm" fw={500} visibleFrom="sm">
               {me.data.name}
             </Text>

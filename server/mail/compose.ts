@@ -46,7 +46,7 @@ export function composeMail(e: Envelope): Mail.Options {
 export function unsubscribeFooter(unsubscribeUrl: string, preferencesUrl: string): { html: string; text: string } {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
   return {
-    html: `<div style="text-align:center;font-family:Arial,sans-serif;font-size:13px;color:#64748b;padding:16px;"><a href="${esc(preferencesUrl)}" style="color:#475569;">Email preferences</a> · <a href="${esc(unsubscribeUrl)}" style="color:#475569;">Unsubscribe</a></div>`,
+    html: `<div style="text-align:center;font-family:Arial,sans-serif;font-size:13px;color:#5a687c;padding:16px;"><a href="${esc(preferencesUrl)}" style="color:#475569;">Email preferences</a> · <a href="${esc(unsubscribeUrl)}" style="color:#475569;">Unsubscribe</a></div>`,
     text: `\n\nEmail preferences: ${preferencesUrl}\nUnsubscribe: ${unsubscribeUrl}`,
   };
 }

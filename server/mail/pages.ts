@@ -22,7 +22,7 @@ button:focus-visible{outline:3px solid #a5b4fc;outline-offset:2px}
 .error{background:#fef2f2;color:#991b1b;border-radius:8px;padding:10px 12px;font-size:14px;margin:12px 0 0}
 .status{display:inline-block;border-radius:999px;padding:2px 10px;font-size:13px;font-weight:600;background:#eef2ff;color:#3730a3}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
-footer{margin:16px 4px;color:#64748b;font-size:13px}
+footer{margin:16px 4px;color:#5a687c;font-size:13px}
 `;
 
 export function page(input: { title: string; brand: string; body: string; footer?: string }): string {

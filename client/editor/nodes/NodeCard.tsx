@@ -76,13 +76,13 @@ export function NodeCard({ id, kind, data, selected, summary, children }: NodeCa
           {outputs.map((o) => (
             <div key={o.key} className={classes.output} title={o.label}>
               <span className={classes.outputLabel}>{o.label}</span>
-              <Handle type="source" position={Position.Bottom} id={o.key} className={classes.handle} aria-label={`${title}: output ${o.label}`} />
+              <Handle type="source" position={Position.Bottom} id={o.key} className={classes.handle} title={`${title}: output ${o.label}`} />
             </div>
           ))}
         </div>
       ) : (
         outputs.map((o) => (
-          <Handle key={o.key} type="source" position={Position.Bottom} id={o.key} className={classes.handle} aria-label={`${title}: output ${o.label}`} />
+          <Handle key={o.key} type="source" position={Position.Bottom} id={o.key} className={classes.handle} title={`${title}: output ${o.label}`} />
         ))
       )}
     </div>
