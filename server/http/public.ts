@@ -4,6 +4,7 @@ import { REFERRAL_PARAM } from '../../shared/contacts/referrals.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { log } from '../log.ts';
+import { welcomeNotice } from '../mail/welcomeNotice.ts';
 import { confirmFromLink, contactFromUnsubscribeToken, requestSubscription, resubscribeFromLink, subscribeInputSchema, unsubscribeFromLink } from '../mail/consent.ts';
 import { PUBLIC_PATHS } from '../mail/links.ts';
 import { messagePage, preferencesPage, subscribeForm } from '../mail/pages.ts';
@@ -107,9 +108,9 @@ export function publicRouter({ db, clock }: { db: Db; clock: Clock }): Router {
       res.type('html').send(messagePage(brand(), 'This is a preview', ['In a real email this button confirms the subscription. Nothing was changed.']));
       return;
     }
-    const { outcome } = confirmFromLink(db, clock, mail.tokens, token, ipOf(req));
+    const { outcome, email } = confirmFromLink(db, clock, mail.tokens, token, ipOf(req));
     const pages: Record<typeof outcome, [number, string, string[]]> = {
-      confirmed: [200, 'You are subscribed', ['Thank you for confirming. Our welcome email is on its way.']],
+      confirmed: [200, 'You are subscribed', [outcome === 'confirmed' && email ? welcomeNotice(db, email, clock.now().getTime()) : 'Thank you for confirming.']],
       already: [200, 'You are already subscribed', ['Your subscription was confirmed before; there is nothing else to do.']],
       expired: [410, 'This link has expired', ['Confirmation links work for 7 days. Subscribe again and we will send you a new one.']],
       invalid: [400, 'This link is not valid', ['It may be incomplete or changed. Copy the whole link from the email, or subscribe again.']],

@@ -34,3 +34,14 @@ export function describeHold(hold: Hold, timezone: string, nowMs: number): strin
   const day = until.hasSame(today, 'day') ? '' : until.hasSame(today.plus({ days: 1 }), 'day') ? 'tomorrow ' : `${until.toFormat('ccc d LLL')} `;
   return `held by ${WORDS[hold.reason]} until ${day}${until.toFormat('HH:mm')} in the contact's zone (${timezone})`;
 }
+
+/**
+ * What the confirmation page may promise about the welcome email: nothing when no live journey starts on a confirmed
+ * subscription, its arrival after quiet hours (in the contact's time) when they hold it now, else that it is on its way.
+ */
+export function welcomePromise(input: { welcomeJourneyLive: boolean; nowMs: number; quietUntil: number; timezone: string }): string {
+  if (!input.welcomeJourneyLive) return 'Thank you for confirming.';
+  if (input.quietUntil <= input.nowMs) return 'Thank you for confirming. Our welcome email is on its way.';
+  const at = DateTime.fromMillis(input.quietUntil, { zone: input.timezone }).toFormat('HH:mm');
+  return `Thank you for confirming. We send no emails at night where you are: our welcome email will reach you after ${at} your time.`;
+}
