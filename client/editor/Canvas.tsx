@@ -1,15 +1,17 @@
 // The React Flow canvas of a journey: nodes per kind, edges, drop target of the palette, minimap and controls.
 import '@xyflow/react/dist/style.css';
-import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, type Connection, type DefaultEdgeOptions, type Edge, type EdgeTypes, type FitViewOptions, type Node } from '@xyflow/react';
-import { useCallback, useRef, useState, type DragEvent } from 'react';
+import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, type AriaLabelConfig, type Connection, type DefaultEdgeOptions, type Edge, type EdgeTypes, type FitViewOptions, type Node } from '@xyflow/react';
+import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { nodeKindSchema, type NodeKind } from '../../shared/journey/kinds.ts';
+import { kindDefinition, nodeKindSchema, type NodeKind } from '../../shared/journey/kinds.ts';
 import { CanvasTools } from './CanvasTools.tsx';
 import { useEditor, useEditorReadOnly, useEditorStoreApi } from './EditorContext.tsx';
 import { JourneyEdge } from './edges/JourneyEdge.tsx';
+import focus from './focus.module.css';
 import { KIND_META, PALETTE_MIME } from './kindMeta.ts';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
 import { nodeTypes } from './nodes/index.ts';
+import { stepTitle } from './outline.ts';
 import type { JourneyEdge as JourneyEdgeType, JourneyNode } from './types.ts';
 
 const edgeTypes = { journey: JourneyEdge } satisfies EdgeTypes;
@@ -32,6 +34,67 @@ function openingView(nodes: readonly JourneyNode[]): FitViewOptions {
 }
 const miniMapStyle = { width: 160, height: 108 };
 
+/** React Flow's own words for the canvas, in ours: steps and connections, and the keys that work on them. */
+const ariaLabelConfig: Partial<AriaLabelConfig> = {
+  'node.a11yDescription.default':
+    'Press Enter or Space to select this step, then the arrow keys to move it. C connects it to another step, E edits it, Delete removes it. Press ? for every key.',
+  'node.a11yDescription.keyboardDisabled': 'Press Enter or Space to select this step. Press ? for every key.',
+  'node.a11yDescription.ariaLiveMessage': ({ direction }) => `Step moved ${direction}`,
+  'edge.a11yDescription.default': 'Press Enter or Space to select this connection, then Delete to remove it.',
+  'controls.ariaLabel': 'Zoom controls',
+  'minimap.ariaLabel': 'Minimap of the journey',
+  'handle.ariaLabel': 'Input',
+};
+
+/** "Welcome, email step": what a screen reader says on a canvas node, with its selection. */
+function nodeLabel(node: JourneyNode): string {
+  const kind = KIND_LABEL[node.type];
+  const title = stepTitle(node);
+  return `${title === kind ? `${kind} step` : `${title}, ${kind.toLowerCase()} step`}${node.selected ? ', selected' : ''}`;
+}
+
+const KIND_LABEL = Object.fromEntries(nodeKindSchema.options.map((k) => [k, kindDefinition(k).label])) as Record<NodeKind, string>;
+
+// Labelled copies are kept per node object, so an unchanged node stays the same object for React Flow.
+const labelledNodes = new WeakMap<JourneyNode, JourneyNode>();
+function withLabel(node: JourneyNode): JourneyNode {
+  let labelled = labelledNodes.get(node);
+  if (!labelled) {
+    labelled = { ...node, ariaLabel: nodeLabel(node) };
+    labelledNodes.set(node, labelled);
+  }
+  return labelled;
+}
+
+/** "Condition (yes) → Exit" instead of React Flow's "Edge from cond_x to exit_y"; unchanged edges keep their object. */
+function useLabelledEdges(edges: JourneyEdgeType[], nodes: JourneyNode[]): JourneyEdgeType[] {
+  const cache = useRef(new Map<string, { edge: JourneyEdgeType; label: string; labelled: JourneyEdgeType }>());
+  const previousOut = useRef<JourneyEdgeType[] | null>(null);
+  return useMemo(() => {
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const next = new Map<string, { edge: JourneyEdgeType; label: string; labelled: JourneyEdgeType }>();
+    const out = edges.map((e) => {
+      const source = byId.get(e.source);
+      const target = byId.get(e.target);
+      const outputs = source ? kindDefinition(source.type).outputs(source.data.config) : [];
+      const output = outputs.length > 1 ? ` (${outputs.find((o) => o.key === e.sourceHandle)?.label ?? e.sourceHandle})` : '';
+      const label = `Connection ${source ? stepTitle(source) : e.source}${output} → ${target ? stepTitle(target) : e.target}`;
+      const old = cache.current.get(e.id);
+      const labelled = old && old.edge === e && old.label === label ? old.labelled : { ...e, ariaLabel: label };
+      next.set(e.id, { edge: e, label, labelled });
+      return labelled;
+    });
+    const previous = cache.current;
+    cache.current = next;
+    // Moving a step changes no edge: hand React Flow the same array then.
+    if (previousOut.current && previousOut.current.length === out.length && out.every((e, i) => e === previousOut.current![i]) && previous.size === next.size) {
+      return previousOut.current;
+    }
+    previousOut.current = out;
+    return out;
+  }, [edges, nodes]);
+}
+
 function miniMapColor(node: Node): string {
   const kind = nodeKindSchema.safeParse(node.type);
   return kind.success ? `var(--mantine-color-${KIND_META[kind.data].color}-4)` : 'var(--mantine-color-gray-4)';
@@ -53,6 +116,8 @@ export function Canvas() {
       isValidConnection: s.isValidConnection,
     })),
   );
+  const labelledNodes = useMemo(() => nodes.map(withLabel), [nodes]);
+  const labelledEdges = useLabelledEdges(edges, nodes);
   const [opening] = useState(() => openingView(store.getState().nodes));
   const large = nodes.length > LARGE_JOURNEY;
   // An edge dragged off its target and dropped on the pane is deleted (the React Flow pattern).
@@ -95,8 +160,10 @@ export function Canvas() {
 
   return (
     <ReactFlow
-      nodes={nodes}
-      edges={edges}
+      nodes={labelledNodes}
+      edges={labelledEdges}
+      className={focus.flow}
+      ariaLabelConfig={ariaLabelConfig}
       nodeTypes={nodeTypes}
       edgeTypes={edgeTypes}
       defaultEdgeOptions={defaultEdgeOptions}
@@ -125,7 +192,7 @@ export function Canvas() {
       <Background gap={24} color="var(--mantine-color-gray-3)" />
       <MiniMap pannable zoomable style={miniMapStyle} nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap of the journey" />
       <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
-      {!readOnly && <CanvasTools />}
+      <CanvasTools readOnly={readOnly} />
     </ReactFlow>
   );
 }

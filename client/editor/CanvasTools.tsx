@@ -1,18 +1,48 @@
 // Undo, redo and tidy-up over the canvas's top-left corner: they act on the canvas, the header needs the width for the name, and the simulator covers the right.
-import { ActionIcon, Tooltip } from '@mantine/core';
-import { IconArrowBackUp, IconArrowForwardUp, IconSitemap } from '@tabler/icons-react';
+// Beside them, the outline toggle and the list of keyboard shortcuts, also on a journey that cannot change.
+import { ActionIcon, Group, Tooltip } from '@mantine/core';
+import { IconArrowBackUp, IconArrowForwardUp, IconKeyboard, IconListTree, IconSitemap } from '@tabler/icons-react';
 import { Panel } from '@xyflow/react';
 import { useEditor, useEditorStoreApi } from './EditorContext.tsx';
+import { useEditorUi } from './EditorUi.tsx';
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 const MOD = isMac ? '⌘' : 'Ctrl+';
 
-export function CanvasTools() {
+function ReadingTools() {
+  const ui = useEditorUi();
+  return (
+    <ActionIcon.Group>
+      <Tooltip label="Outline: the journey in words (O)">
+        <ActionIcon variant={ui.outlineOpen ? 'filled' : 'default'} size="lg" onClick={ui.toggleOutline} aria-pressed={ui.outlineOpen} aria-label="Outline" aria-keyshortcuts="O">
+          <IconListTree size={18} />
+        </ActionIcon>
+      </Tooltip>
+      <Tooltip label="Keyboard shortcuts (?)">
+        <ActionIcon variant="default" size="lg" onClick={ui.openShortcuts} aria-label="Keyboard shortcuts" aria-keyshortcuts="?">
+          <IconKeyboard size={18} />
+        </ActionIcon>
+      </Tooltip>
+    </ActionIcon.Group>
+  );
+}
+
+export function CanvasTools({ readOnly = false }: { readOnly?: boolean }) {
+  return (
+    <Panel position="top-left">
+      <Group gap="xs">
+        {!readOnly && <EditTools />}
+        <ReadingTools />
+      </Group>
+    </Panel>
+  );
+}
+
+function EditTools() {
   const store = useEditorStoreApi();
   const canUndo = useEditor((s) => s.past.length > 0);
   const canRedo = useEditor((s) => s.future.length > 0);
   return (
-    <Panel position="top-left">
       <ActionIcon.Group>
         <Tooltip label={`Undo (${MOD}Z)`}>
           <ActionIcon variant="default" size="lg" onClick={() => store.getState().undo()} disabled={!canUndo} aria-label="Undo">
@@ -30,6 +60,5 @@ export function CanvasTools() {
           </ActionIcon>
         </Tooltip>
       </ActionIcon.Group>
-    </Panel>
   );
 }

@@ -15,8 +15,10 @@ import { Canvas } from './Canvas.tsx';
 import { toFlow } from './convert.ts';
 import { EditorHeader } from './EditorHeader.tsx';
 import { EditorProvider } from './EditorContext.tsx';
+import { EditorUiProvider, useEditorUi } from './EditorUi.tsx';
 import { FiguresProvider } from './figures/FiguresContext.tsx';
 import { useExportJourney } from './importExport.ts';
+import { JourneyOutline } from './JourneyOutline.tsx';
 import classes from './layout.module.css';
 import { Palette } from './Palette.tsx';
 import { MigrationDialog, PublishRefusedDialog, type MigrationChoice } from './PublishDialogs.tsx';
@@ -108,7 +110,8 @@ function EditorLayout({ journey, references, momentLabel, canEdit, onReload, sto
   const queryClient = useQueryClient();
   const readOnly = isReadOnly(journey, canEdit);
   const autosave = useDraftAutosave(journey.id, journey.revision, store, !readOnly);
-  useEditorShortcuts(store, !readOnly);
+  const ui = useEditorUi();
+  useEditorShortcuts(store, !readOnly, ui);
   const exportJourney = useExportJourney();
 
   const [busy, setBusy] = useState<string | null>(null);
@@ -257,6 +260,7 @@ function EditorLayout({ journey, references, momentLabel, canEdit, onReload, sto
         <div className={classes.canvas} data-journey-canvas>
           <Canvas />
         </div>
+        {ui.outlineOpen && <JourneyOutline />}
         <aside className={classes.panels}>
           <div className={classes.settings}>
             <SidePanel />
@@ -320,11 +324,13 @@ export function JourneyEditor(props: EditorProps) {
   return (
     <EditorProvider store={store} references={references} readOnly={isReadOnly(props.journey, props.canEdit)}>
       <ReactFlowProvider>
-        <FiguresProvider journeyId={props.journey.id} status={props.journey.status}>
-          <Simulator personaKey={props.journey.personaKey}>
-            <EditorLayout {...props} store={store} />
-          </Simulator>
-        </FiguresProvider>
+        <EditorUiProvider>
+          <FiguresProvider journeyId={props.journey.id} status={props.journey.status}>
+            <Simulator personaKey={props.journey.personaKey}>
+              <EditorLayout {...props} store={store} />
+            </Simulator>
+          </FiguresProvider>
+        </EditorUiProvider>
       </ReactFlowProvider>
     </EditorProvider>
   );

@@ -1,7 +1,7 @@
-// The palette of node kinds: drag one onto the canvas, or click it to add it after the selected step.
+// The palette of node kinds: drag one onto the canvas, or click it (or press Enter on it) to add it after the selected step.
 import { Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useReactFlow } from '@xyflow/react';
-import { useCallback, type CSSProperties, type DragEvent } from 'react';
+import { useCallback, type CSSProperties, type DragEvent, type KeyboardEvent } from 'react';
 import { kindDefinition, NODE_KINDS, type NodeKind } from '../../shared/journey/kinds.ts';
 import { useEditorStoreApi } from './EditorContext.tsx';
 import { KIND_META, PALETTE_GROUPS, PALETTE_MIME } from './kindMeta.ts';
@@ -52,7 +52,8 @@ export function Palette() {
     (kind: NodeKind) => {
       const selected = store.getState().nodes.filter((n) => n.selected);
       let id: string;
-      if (selected.length === 1 && kindDefinition(selected[0]!.type).outputs(selected[0]!.data.config).length > 0) {
+      // After the selected step: fed by its free output, inserted on a taken one, or beside a step that has none.
+      if (selected.length === 1) {
         id = store.getState().addNodeAfter(kind, selected[0]!.id);
       } else {
         // Nothing to follow: put it in the middle of what the marketer is looking at.
@@ -66,11 +67,22 @@ export function Palette() {
     [flow, reveal, store],
   );
 
+  // Up, Down, Home and End move between the kinds, as in a toolbar; Tab still visits each.
+  const onKeyDown = useCallback((event: KeyboardEvent<HTMLDivElement>) => {
+    const items = [...event.currentTarget.querySelectorAll<HTMLElement>('button[data-kind]')];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    if (at < 0) return;
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: items.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    items[Math.max(0, Math.min(items.length - 1, to))]?.focus();
+  }, []);
+
   return (
-    <div className={panels.scroll}>
+    <div className={panels.scroll} data-palette onKeyDown={onKeyDown}>
       <Stack gap="md" p="sm">
         <Text size="xs" c="dimmed">
-          Drag a step onto the canvas, or click it to add it after the selected step.
+          Drag a step onto the canvas, or click it to add it after the selected step. Keyboard: A comes here, Enter adds.
         </Text>
         {PALETTE_GROUPS.map((group) => (
           <Stack key={group} gap={4} role="group" aria-label={group}>

@@ -1,10 +1,11 @@
 // The side panel: the selected step's form (from its kind's schema), or the journey's settings when none is.
 import { Alert, Button, Fieldset, Group, List, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
-import { IconCopy, IconTrash } from '@tabler/icons-react';
+import { IconCopy, IconPlugConnected, IconTrash } from '@tabler/icons-react';
 import { useDeferredValue } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { kindDefinition, type NodeKind } from '../../shared/journey/kinds.ts';
 import { useEditor, useEditorReadOnly, useEditorStoreApi } from './EditorContext.tsx';
+import { useEditorUi } from './EditorUi.tsx';
 import { CONFIG_FORMS } from './forms/index.ts';
 import { JourneySettingsForm } from './forms/JourneySettingsForm.tsx';
 import { KIND_META } from './kindMeta.ts';
@@ -34,10 +35,12 @@ function NodeProblems({ id }: { id: string }) {
 
 function NodePanel({ id, kind }: { id: string; kind: NodeKind }) {
   const store = useEditorStoreApi();
+  const ui = useEditorUi();
   const readOnly = useEditorReadOnly();
   const data = useEditor((s) => s.nodes.find((n) => n.id === id)?.data);
   if (!data) return null;
   const def = kindDefinition(kind);
+  const hasOutputs = def.outputs(data.config).length > 0;
   const meta = KIND_META[kind];
   const Form = CONFIG_FORMS[kind];
   const Icon = meta.icon;
@@ -75,6 +78,11 @@ function NodePanel({ id, kind }: { id: string; kind: NodeKind }) {
       </Text>
       {!readOnly && (
         <Group gap="xs">
+          {hasOutputs && (
+            <Button size="xs" variant="default" leftSection={<IconPlugConnected size={14} />} onClick={() => ui.connectFrom(id)} aria-keyshortcuts="C">
+              Connect to…
+            </Button>
+          )}
           <Button size="xs" variant="default" leftSection={<IconCopy size={14} />} onClick={() => store.getState().duplicateSelection()}>
             Duplicate
           </Button>
@@ -104,7 +112,7 @@ export function SidePanel() {
 
   return (
     <div className={classes.scroll}>
-      <Stack p="sm" gap="sm" component="section" aria-label={id ? 'Step settings' : 'Journey settings'}>
+      <Stack p="sm" gap="sm" component="section" aria-label={id ? 'Step settings' : 'Journey settings'} data-step-settings={id ? '' : undefined}>
         {id && kind ? (
           <NodePanel id={id} kind={kind} />
         ) : selected.length > 1 ? (

@@ -1,6 +1,5 @@
 // The journey as an outline for reading (a screen reader's view of the canvas): steps in path order, branches nested.
 import { kindDefinition, type NodeKind } from '../../shared/journey/kinds.ts';
-import { nodeSummary } from './kindMeta.ts';
 import type { JourneyEdge, JourneyNode } from './types.ts';
 
 export type OutlineNode = Pick<JourneyNode, 'id' | 'type' | 'data'>;
@@ -45,6 +44,13 @@ export function stepTitle(node: OutlineNode): string {
   return node.data.name?.trim() || kindDefinition(node.type).label;
 }
 
+/** The kind's own summary of a node's key setting (as kindMeta's nodeSummary), or null while its config is incomplete. */
+function kindSummary(node: OutlineNode): string | null {
+  const def = kindDefinition(node.type);
+  const parsed = def.configSchema.safeParse(node.data.config);
+  return parsed.success ? def.summary(parsed.data as never) : null;
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -59,7 +65,7 @@ function describe(node: OutlineNode, summary: (node: OutlineNode) => string | nu
 }
 
 export function journeyOutline(nodes: readonly OutlineNode[], edges: readonly OutlineEdge[], options: OutlineOptions = {}): JourneyOutline {
-  const summary = options.summary ?? ((n: OutlineNode) => nodeSummary(n.type, n.data.config));
+  const summary = options.summary ?? kindSummary;
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const edgeFrom = new Map<string, string>();
   for (const e of edges) if (byId.has(e.target)) edgeFrom.set(`${e.source}\u0000${e.sourceHandle}`, e.target);
