@@ -21,6 +21,8 @@ import { useTRPC } from '../api/trpc.ts';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { ErrorState, LoadingState } from '../ui/QueryState.tsx';
 import { ContactJourneys } from './contact/ContactJourneys.tsx';
+import { HeldEmails } from './inbox/HeldEmails.tsx';
+import { ContactReferrals } from './contact/ContactReferrals.tsx';
 import { formatDateTime, PersonaLabel, PhaseBadge, SubscriptionBadge, useContactLabels } from './contacts/contactUi.tsx';
 
 interface TimelineEvent {
@@ -73,6 +75,10 @@ function describe(e: TimelineEvent, phaseLabel: (key: string) => string): { titl
       return { title: 'Subscription confirmed', icon: <IconShieldCheck size={14} />, color: 'teal', detail: `via ${show(p.source)}` };
     case '$unsubscribed':
       return { title: 'Unsubscribed', icon: <IconShieldCheck size={14} />, color: 'red', detail: `via ${show(p.source)}` };
+    case '$referral_link_used':
+      return { title: 'Used a referral link', icon: <IconUsersGroup size={14} />, color: 'grape', detail: 'counts for the referrer once confirmed' };
+    case 'referral_converted':
+      return { title: `Referred ${show(p.referred_email)}`, icon: <IconUsersGroup size={14} />, color: 'grape', detail: 'they confirmed their subscription' };
     case '$email_opened':
       return { title: 'Opened an email', icon: <IconMailOpened size={14} />, color: 'cyan' };
     case '$email_clicked':
@@ -154,6 +160,7 @@ export function ContactDetailPage() {
         description={contact.name ? contact.email : contact.externalId ? `User id ${contact.externalId}` : undefined}
         actions={back}
       />
+      <HeldEmails contactId={contact.id} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="lg">
@@ -215,6 +222,8 @@ export function ContactDetailPage() {
                 )}
               </Stack>
             </Card>
+
+            <ContactReferrals contactId={contact.id} />
 
             <Card withBorder radius="md" padding="lg">
               <Title order={2} size="h5" mb="sm">
