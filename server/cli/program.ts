@@ -5,6 +5,7 @@ import { UserInputError } from '../auth/users.ts';
 import type { Config } from '../config.ts';
 import { openWorkspace, type Workspace } from '../workspace.ts';
 import { addContactCommands } from './contacts.ts';
+import { addDemoCommand } from './demo.ts';
 import { addJourneyCommands } from './journeys.ts';
 import { addKeyCommands } from './keys.ts';
 import { addTickCommand } from './tick.ts';
@@ -43,6 +44,7 @@ export function buildProgram(config: Config, io: CliIo): Command {
   addContactCommands(program, config, io);
   addKeyCommands(program, config, io);
   addTickCommand(program, config, io);
+  addDemoCommand(program, config, io);
   return program;
 }
 

@@ -75,8 +75,12 @@ export function findOrCreateContact(
     const contact = existing ?? newContactState(input.email, now);
     const before = existing ? { email: existing.email, name: existing.name } : null;
     const traitsChanged = applyTraits(contact, input.traits ?? {}, now);
-    if (!existing || traitsChanged) {
-      reassignPersona(db, rules, contact, now, existing !== null);
+    if (!existing) {
+      // Written before its persona is decided: a $persona_entered event refers to the contact's row.
+      persistContact(db, contact, null);
+      if (reassignPersona(db, rules, contact, now, false)) saveContact(db, contact);
+    } else if (traitsChanged) {
+      reassignPersona(db, rules, contact, now);
       persistContact(db, contact, before);
     }
     return { contact, created: !existing };

@@ -25,6 +25,11 @@ function headerText(value: unknown): string {
 }
 
 export async function captureEmail(db: Db, clock: Clock, mail: ReceivedMail): Promise<void> {
+  await storeCapturedEmail(db, clock, mail);
+}
+
+/** Stores the mail for each recipient; returns what was stored of its bodies (the demo follows the links in them). */
+export async function storeCapturedEmail(db: Db, clock: Clock, mail: ReceivedMail): Promise<{ html: string | null; text: string | null }> {
   const parsed = await simpleParser(mail.raw, { skipImageLinks: true });
   const headers: Array<[string, string]> = parsed.headerLines.map((h) => {
     const colon = h.line.indexOf(':');
@@ -46,4 +51,5 @@ export async function captureEmail(db: Db, clock: Clock, mail: ReceivedMail): Pr
       .prepare(`DELETE FROM captured_emails WHERE id <= (SELECT id FROM captured_emails ORDER BY id DESC LIMIT 1 OFFSET ?)`)
       .run(MAX_CAPTURED);
   });
+  return { html: row.html, text: row.text };
 }
