@@ -27,6 +27,8 @@ export const router = createBrowserRouter([
         element: <AppLayout />,
         children: [
           { index: true, element: <LifecyclePage /> },
+          // The dashboard brings Recharts: loaded when first opened.
+          { path: 'dashboard', lazy: () => import('./pages/DashboardPage.tsx').then((m) => ({ Component: m.DashboardPage })) },
           { path: 'journeys', element: <JourneysPage /> },
           { path: 'journeys/new', element: <NewJourneyPage /> },
           { path: 'journeys/:id', element: <JourneyEditorPage /> },

@@ -214,7 +214,9 @@ export function ContactsPage() {
               size="lg"
               withRemoveButton
               onRemove={removeMoved}
-              removeButtonProps={{ 'aria-label': `Remove filter: ${describeMoved(movedLink.filter, labels.phaseLabel)}` }}
+              // Mantine hides a pill's remove button from keyboards and screen readers (inputs remove pills with
+              // Backspace); this pill stands alone, so its button is a real one.
+              removeButtonProps={{ 'aria-hidden': false, tabIndex: 0, 'aria-label': `Remove filter: ${describeMoved(movedLink.filter, labels.phaseLabel)}` }}
             >
               {describeMoved(movedLink.filter, labels.phaseLabel)}
             </Pill>

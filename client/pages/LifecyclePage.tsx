@@ -1,6 +1,7 @@
-// Home: the lifecycle matrix, one row per moment and one column per persona plus "all personas".
-import { Anchor, Button, Group, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { IconPlus } from '@tabler/icons-react';
+// Home: the lifecycle matrix, one row per moment and one column per persona plus "all personas"; each cell shows its
+// live journey's key figures and how many of the column's contacts stand in the moment's phases now.
+import { Anchor, Box, Button, Group, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { IconChartSankey, IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useTRPC } from '../api/trpc.ts';
@@ -8,35 +9,65 @@ import { JourneyStatusBadge } from '../ui/JourneyStatusBadge.tsx';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { PersonaSwatch } from '../ui/PersonaSwatch.tsx';
 import { ErrorState, LoadingState } from '../ui/QueryState.tsx';
+import { useContactLabels } from './contacts/contactUi.tsx';
 
 interface CellJourney {
   id: string;
   name: string;
   status: string;
+  figures?: { inJourneyNow: number; converted: number; conversionRate: number | null; entered: number };
+}
+
+const count = new Intl.NumberFormat('en');
+
+function percent(rate: number | null): string {
+  return rate === null ? '—' : `${(rate * 100).toFixed(rate > 0 && rate < 0.1 ? 1 : 0)}%`;
+}
+
+/** A running journey's figures in words: what a reader sees is what a screen reader reads. */
+function JourneyFigures({ figures }: { figures: NonNullable<CellJourney['figures']> }) {
+  return (
+    <Text size="xs" c="dimmed">
+      {count.format(figures.inJourneyNow)} in journey now · {figures.entered === 0 ? 'no entries yet' : `${percent(figures.conversionRate)} converted`}
+    </Text>
+  );
 }
 
 function cellKey(moment: string, personaKey: string | null): string {
   return `${moment}|${personaKey ?? '*'}`;
 }
 
-function MatrixCell({ moment, momentLabel, persona, personaName, journeys }: {
+function MatrixCell({ moment, momentLabel, persona, personaName, journeys, inPhase }: {
   moment: string;
   momentLabel: string;
   persona: string | null;
   personaName: string;
   journeys: CellJourney[];
+  /** The column's contacts in the moment's phases now, with the phases' names. */
+  inPhase: { n: number; phases: string } | null;
 }) {
   const createHref = `/journeys/new?moment=${moment}&persona=${persona ?? 'all'}`;
   return (
     <Stack gap={6} align="flex-start">
       {journeys.map((j) => (
-        <Group key={j.id} gap={6} wrap="nowrap">
-          <Anchor component={Link} to={`/journeys/${j.id}`} size="sm" lineClamp={1}>
-            {j.name}
-          </Anchor>
-          <JourneyStatusBadge status={j.status} />
-        </Group>
+        <Stack key={j.id} gap={0}>
+          <Group gap={6} wrap="nowrap">
+            <Anchor component={Link} to={`/journeys/${j.id}`} size="sm" lineClamp={1}>
+              {j.name}
+            </Anchor>
+            {/* The name gives way when the column is narrow; the status stays whole. */}
+            <Box flex="none">
+              <JourneyStatusBadge status={j.status} />
+            </Box>
+          </Group>
+          {j.figures && (j.status === 'live' || j.status === 'paused') && <JourneyFigures figures={j.figures} />}
+        </Stack>
       ))}
+      {inPhase && (
+        <Text size="xs" c="dimmed">
+          {count.format(inPhase.n)} {inPhase.n === 1 ? 'contact' : 'contacts'} in {inPhase.phases}
+        </Text>
+      )}
       <Button
         component={Link}
         to={createHref}
@@ -53,18 +84,33 @@ function MatrixCell({ moment, momentLabel, persona, personaName, journeys }: {
 
 export function LifecyclePage() {
   const trpc = useTRPC();
+  const labels = useContactLabels();
   const matrix = useQuery(trpc.lifecycle.matrix.queryOptions());
 
   const header = (
     <PageHeader
       title="Lifecycle"
       description="One journey per moment that matters and per persona. Pick a cell to create or open its journey."
+      actions={
+        <Button component={Link} to="/dashboard" variant="default" leftSection={<IconChartSankey size={16} aria-hidden />}>
+          Lifecycle dashboard
+        </Button>
+      }
     />
   );
   if (matrix.isPending) return (<>{header}<LoadingState label="Loading the lifecycle matrix" /></>);
   if (matrix.isError) return (<>{header}<ErrorState error={matrix.error} onRetry={() => matrix.refetch()} /></>);
 
-  const { moments, personas, journeys } = matrix.data;
+  const { moments, personas, journeys, momentPhases, phaseCounts } = matrix.data;
+  const phaseLabel = (key: string) => labels.phaseLabel(key);
+  /** Contacts now in the moment's phases: one persona's, or everyone's for the "All personas" column. */
+  const inPhase = (moment: string, persona: string | null) => {
+    const phases: readonly string[] = (momentPhases as Record<string, readonly string[]>)[moment] ?? [];
+    if (phases.length === 0) return null;
+    const n = phaseCounts.filter((c) => phases.includes(c.phase) && (persona === null || c.personaKey === persona)).reduce((s, c) => s + c.n, 0);
+    const names = phases.map(phaseLabel);
+    return { n, phases: names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names[0]! };
+  };
   const byCell = new Map<string, CellJourney[]>();
   for (const j of journeys) {
     const key = cellKey(j.moment, j.personaKey);
@@ -111,6 +157,7 @@ export function LifecyclePage() {
                         persona={c.key}
                         personaName={c.name}
                         journeys={byCell.get(cellKey(m.key, c.key)) ?? []}
+                        inPhase={inPhase(m.key, c.key)}
                       />
                     </Table.Td>
                   ))}

@@ -1,6 +1,7 @@
 // The app's sections, in navigation order.
 import {
   IconChartDots3,
+  IconChartSankey,
   IconFlask,
   IconInbox,
   IconLayoutGrid,
@@ -19,6 +20,7 @@ export interface Section {
 
 export const SECTIONS: readonly Section[] = [
   { path: '/', label: 'Lifecycle', icon: IconLayoutGrid },
+  { path: '/dashboard', label: 'Dashboard', icon: IconChartSankey },
   { path: '/journeys', label: 'Journeys', icon: IconRoute },
   { path: '/templates', label: 'Templates', icon: IconMail },
   { path: '/contacts', label: 'Contacts', icon: IconUsers },

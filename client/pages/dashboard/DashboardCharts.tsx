@@ -35,6 +35,8 @@ import {
 } from './dashboardData.ts';
 
 const AXIS_TICK = { fill: 'var(--mantine-color-text)', fontSize: 12 };
+// Charts draw at once (isAnimationActive false): a figure that grows for a second and a half moves under people who
+// asked for reduced motion, and it redraws on every change of persona or period.
 const NEW_CONTACT = 'New contact';
 
 /** A phase's colour as a Mantine shade dark enough for 3:1 against the page (WCAG 1.4.11). */
@@ -69,7 +71,7 @@ export function PhasesNowChart({ report, labels }: { report: LifecycleReport; la
           <XAxis dataKey="label" tick={AXIS_TICK} interval={0} />
           <YAxis allowDecimals={false} tick={AXIS_TICK} width={48} />
           <Tooltip formatter={(v) => [formatNumber(Number(v)), 'Contacts']} cursor={{ fillOpacity: 0.3 }} />
-          <Bar dataKey="n" name="Contacts" radius={[4, 4, 0, 0]}>
+          <Bar dataKey="n" name="Contacts" radius={[4, 4, 0, 0]} isAnimationActive={false}>
             {report.phases.map((p) => (
               <Cell key={p.phase} fill={color(p.phase)} />
             ))}
@@ -168,6 +170,8 @@ export function FlowsSankey({ report, labels, period }: { report: LifecycleRepor
           link={link}
           nodeWidth={12}
           nodePadding={18}
+          // In the workspace's phase order on both sides, so a phase sits at the same height left and right.
+          sort={false}
           margin={{ top: 8, right: 150, bottom: 8, left: 150 }}
           role="img"
           aria-label="Flows between phases, Sankey diagram: phases left on the left, phases entered on the right"
@@ -219,7 +223,7 @@ export function EntriesPerWeekChart({ report, labels }: { report: LifecycleRepor
           <YAxis allowDecimals={false} tick={AXIS_TICK} width={48} />
           <Tooltip formatter={(v, name) => [formatNumber(Number(v)), labels.phase(String(name))]} labelFormatter={(w) => `Week from ${String(w)}`} />
           {phases.map((p) => (
-            <Area key={p} type="monotone" dataKey={p} name={p} stackId="entries" stroke={color(p)} fill={color(p)} fillOpacity={0.55} />
+            <Area key={p} type="monotone" dataKey={p} name={p} stackId="entries" stroke={color(p)} fill={color(p)} fillOpacity={0.55} isAnimationActive={false} />
           ))}
         </AreaChart>
       </ResponsiveContainer>
@@ -257,7 +261,7 @@ export function ReferralsChart({ report }: { report: LifecycleReport }) {
           <XAxis type="number" allowDecimals={false} tick={AXIS_TICK} />
           <YAxis type="category" dataKey="name" tick={AXIS_TICK} width={140} />
           <Tooltip formatter={(v) => [formatNumber(Number(v)), 'Referrals']} cursor={{ fillOpacity: 0.3 }} />
-          <Bar dataKey="referrals" name="Referrals" fill={theme.colors.violet[7]} radius={[0, 4, 4, 0]} />
+          <Bar dataKey="referrals" name="Referrals" fill={theme.colors.violet[7]} radius={[0, 4, 4, 0]} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </ChartFigure>

@@ -94,7 +94,7 @@ export function flowContactsHref(flow: { from: string | null; to: string }, peri
 
 const number = new Intl.NumberFormat('en');
 export const formatNumber = (n: number) => number.format(n);
-export const formatPercent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(rate < 0.1 ? 1 : 0)}%`);
+export const formatPercent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(rate > 0 && rate < 0.1 ? 1 : 0)}%`);
 export const formatDays = (days: number | null) => (days === null ? '—' : `${days.toFixed(days < 10 ? 1 : 0)} days`);
 
 function plural(n: number, one: string, many = `${one}s`): string {
