@@ -6,6 +6,7 @@ import { journeysRouter } from './journeys.ts';
 import { lifecycleSettingsRouter } from './lifecycleSettings.ts';
 import { lifecycleRouter } from './lifecycle.ts';
 import { personasRouter } from './personas.ts';
+import { reportsRouter } from './reports.ts';
 import { setupRouter } from './setup.ts';
 import { sendingRouter } from './sending.ts';
 import { templatesRouter } from './templates.ts';
@@ -16,6 +17,7 @@ export const appRouter = router({
   setup: setupRouter,
   users: usersRouter,
   lifecycle: lifecycleRouter,
+  reports: reportsRouter,
   journeys: journeysRouter,
   personas: personasRouter,
   contacts: contactsRouter,

@@ -1,5 +1,6 @@
 // The five moments that matter of the customer lifecycle (DESIGN.md), in the order a customer meets them.
 import { z } from 'zod';
+import type { PhaseKey } from './phases.ts';
 
 export const MOMENT_KEYS = ['opt_in', 'first_communication', 'first_purchase', 'reactivation', 'advocacy'] as const;
 export const momentKeySchema = z.enum(MOMENT_KEYS, { error: `Unknown moment; use one of ${MOMENT_KEYS.join(', ')}.` });
@@ -34,3 +35,16 @@ export const STARTER_MOMENTS: readonly MomentDefinition[] = [
     purpose: 'Reward loyal customers, invite referrals, reviews, user content.',
   },
 ];
+
+/**
+ * The phases a moment serves: where its contacts stand. The matrix shows, per cell, the persona's contacts in these
+ * phases; the dashboard links a moment to them. Opt-in wins subscribers (a prospect becomes one by confirming), first
+ * communication nurtures subscribers into engaged contacts, reactivation works on the lapsed.
+ */
+export const MOMENT_PHASES: Readonly<Record<MomentKey, readonly PhaseKey[]>> = {
+  opt_in: ['subscriber'],
+  first_communication: ['subscriber', 'engaged'],
+  first_purchase: ['customer'],
+  reactivation: ['lapsed'],
+  advocacy: ['loyal', 'advocate'],
+};

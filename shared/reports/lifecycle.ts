@@ -18,7 +18,11 @@ const count = z.number().int().nonnegative();
 export const phaseFlowSchema = z.object({ from: z.string().nullable(), to: z.string(), n: count });
 
 export const lifecycleReportSchema = z.object({
-  period: z.object({ from: z.string(), to: z.string() }),
+  /**
+   * The period asked for; figures over it are counted per whole UTC day (firstDay to lastDay, both included: every day
+   * the period touches), because the rollups behind them are daily.
+   */
+  period: z.object({ from: z.string(), to: z.string(), firstDay: z.string().optional(), lastDay: z.string().optional() }),
   persona: z.string().nullable(),
   /** Contacts in each phase now (every phase key present, zeros included). */
   phases: z.array(z.object({ phase: z.string(), label: z.string(), n: count })),
@@ -36,11 +40,16 @@ export const lifecycleReportSchema = z.object({
   lapsed: count,
   reactivated: count,
   referrals: count,
-  /** Per persona (all personas when persona is null): contacts per phase now, transitions and referrals in the period. */
+  /**
+   * Per persona (all personas when persona is null, then also key null for contacts without one, when there are any):
+   * contacts per phase now, transitions and referrals in the period. A transition counts for the persona the contact
+   * had when it happened.
+   */
   personas: z.array(
     z.object({
       key: z.string().nullable(),
       name: z.string(),
+      color: z.string().optional(),
       phases: z.record(z.string(), count),
       flows: z.array(phaseFlowSchema),
       referrals: count,
@@ -51,6 +60,9 @@ export const lifecycleReportSchema = z.object({
     z.object({
       moment: z.string(),
       label: z.string(),
+      /** The phases the moment serves (shared/lifecycle/moments.ts MOMENT_PHASES) and the contacts in them now. */
+      phases: z.array(z.string()).optional(),
+      inPhaseNow: count.optional(),
       journeys: z.array(
         z.object({
           id: z.string(),
@@ -60,6 +72,7 @@ export const lifecycleReportSchema = z.object({
           entered: count,
           inJourneyNow: count,
           converted: count,
+          /** Conversions in the period per entry in the period; null when nobody entered. */
           conversionRate: z.number().nullable(),
         }),
       ),
