@@ -30,6 +30,37 @@ async function sendEvents(writeKey: string) {
   expect(res.status).toBe(200);
 }
 
+/**
+ * The import's journey option: off by default; on, the dialog counts who would enter which live journey before the
+ * import is confirmed. The journey (entered on becoming a subscriber, then straight out: no email, no phase) is live
+ * for this step only; the file is then imported quiet.
+ */
+async function journeyOptionOfTheImport(page: Page) {
+  const trpc = async (procedure: string, input: unknown) => {
+    const res = await page.request.post(`${server.url}/trpc/${procedure}`, { data: input });
+    expect(res.status(), await res.text()).toBe(200);
+    return ((await res.json()) as { result: { data: { id: string } } }).result.data;
+  };
+  const graph = {
+    nodes: [
+      { id: 'trigger', kind: 'trigger', config: { on: 'phase_entered', phase: 'subscriber' } },
+      { id: 'x', kind: 'exit', config: {} },
+    ],
+    edges: [{ from: 'trigger', output: 'next', to: 'x' }],
+    settings: { reentry: 'once', goal: null, exitEvents: [] },
+  };
+  const { id } = await trpc('journeys.importFile', { file: { kairos: 'journey', format: 1, name: 'New subscribers', moment: 'opt_in', persona: null, graph }, publish: true });
+  const option = page.getByRole('checkbox', { name: 'Let the imported contacts enter live journeys' });
+  expect(await option.isChecked()).toBe(false);
+  await option.check();
+  await page.getByTestId('journey-preview').getByText('40 contacts would enter live journeys: New subscribers (all) 40.').waitFor();
+  await page.getByRole('button', { name: 'Import and start journeys' }).waitFor();
+  await page.getByTestId('journey-preview').scrollIntoViewIfNeeded();
+  await screenshot(page, 'contacts-03b-import-journeys');
+  await option.uncheck();
+  await trpc('journeys.archive', { id });
+}
+
 test('write key, CSV import, filters, a contact’s timeline and persona rules', async () => {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(10_000);
@@ -69,6 +100,7 @@ test('write key, CSV import, filters, a contact’s timeline and persona rules',
   await expect(page.getByRole('combobox', { name: 'Import column Newsletter as' }).inputValue()).resolves.toBe('Consent (yes / no)');
   await page.getByLabel('Import the valid rows and list the others').check();
   await screenshot(page, 'contacts-03-mapping');
+  await journeyOptionOfTheImport(page);
   await page.getByRole('button', { name: 'Import contacts' }).click();
   await page.getByText('Import finished').waitFor();
   await page.getByText('Imported 60 contacts: 60 new, 0 updated; 1 rows skipped.').waitFor();

@@ -1,10 +1,12 @@
-// Importing a CSV file: upload (with progress), map columns, choose all-or-nothing or valid rows only, follow the
-// import's progress, and read every refused row by line number.
-import { Alert, Badge, Button, FileInput, Group, Modal, Paper, Progress, Radio, ScrollArea, Select, Stack, Table, Text } from '@mantine/core';
-import { IconAlertTriangle, IconCircleCheck, IconFileTypeCsv, IconUpload } from '@tabler/icons-react';
+// Importing a CSV file: upload (with progress), map columns, choose all-or-nothing or valid rows only, choose whether
+// the contacts enter live journeys (off by default; when on, how many would enter which journey is shown before the
+// import is confirmed), follow the import's progress, and read every refused row by line number.
+import { Alert, Badge, Button, Checkbox, FileInput, Group, Loader, Modal, Paper, Progress, Radio, ScrollArea, Select, Stack, Table, Text } from '@mantine/core';
+import { IconAlertTriangle, IconCircleCheck, IconFileTypeCsv, IconRoute, IconUpload } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { IMPORT_FIELD_LABELS, IMPORT_FIELDS, type ColumnTarget, type ImportMode } from '../../../shared/contacts/csv.ts';
+import { describeEntries } from '../../../shared/journey/entries.ts';
 import { errorMessage, useTRPC } from '../../api/trpc.ts';
 
 interface Upload {
@@ -115,8 +117,18 @@ function MapColumns({ upload, onStarted }: { upload: Upload; onStarted: (id: str
   const trpc = useTRPC();
   const [mapping, setMapping] = useState<ColumnTarget[]>(upload.suggested);
   const [mode, setMode] = useState<ImportMode>('all_or_nothing');
+  const [startJourneys, setStartJourneys] = useState(false);
   const start = useMutation(trpc.contacts.imports.start.mutationOptions());
   const hasEmail = mapping.includes('email');
+  // A dry run on the server, again whenever the mapping or the mode changes while journeys are to be started.
+  const preview = useMutation(trpc.contacts.imports.preview.mutationOptions());
+  const previewKey = JSON.stringify([mapping, mode]);
+  const { mutate: runPreview, reset: resetPreview } = preview;
+  useEffect(() => {
+    if (startJourneys && hasEmail) runPreview({ id: upload.id, mapping, mode });
+    else resetPreview();
+  }, [startJourneys, hasEmail, mapping, mode, upload.id, runPreview, resetPreview]);
+  const previewed = preview.isSuccess && preview.variables && JSON.stringify([preview.variables.mapping, preview.variables.mode]) === previewKey ? preview.data : null;
   return (
     <Stack gap="md">
       <Text size="sm">
@@ -177,13 +189,41 @@ function MapColumns({ upload, onStarted }: { upload: Upload; onStarted: (id: str
           <Radio value="valid_rows" label="Import the valid rows and list the others" />
         </Stack>
       </Radio.Group>
+      <Stack gap={6}>
+        <Checkbox
+          label="Let the imported contacts enter live journeys"
+          description="Off: consent, phases and personas are recorded, and no journey starts for these contacts (no email goes out)."
+          checked={startJourneys}
+          onChange={(e) => setStartJourneys(e.currentTarget.checked)}
+        />
+        {startJourneys && (
+          <Alert color={previewed && previewed.journeys.contacts > 0 ? 'blue' : 'gray'} variant="light" icon={<IconRoute aria-hidden />} aria-live="polite" data-testid="journey-preview">
+            {preview.isError ? (
+              <Text size="sm" c="red">
+                {errorMessage(preview.error)}
+              </Text>
+            ) : !previewed ? (
+              <Group gap="xs">
+                <Loader size="xs" />
+                <Text size="sm">Counting who would enter which journey…</Text>
+              </Group>
+            ) : previewed.refused ? (
+              <Text size="sm">
+                {previewed.errorCount.toLocaleString()} rows have problems, so nothing would be imported and no journey would start.
+              </Text>
+            ) : (
+              <Text size="sm">{describeEntries(previewed.journeys, 'would')}</Text>
+            )}
+          </Alert>
+        )}
+      </Stack>
       <Group justify="flex-end">
         <Button
-          disabled={!hasEmail}
+          disabled={!hasEmail || (startJourneys && !previewed)}
           loading={start.isPending}
-          onClick={() => start.mutate({ id: upload.id, mapping, mode }, { onSuccess: () => onStarted(upload.id) })}
+          onClick={() => start.mutate({ id: upload.id, mapping, mode, startJourneys }, { onSuccess: () => onStarted(upload.id) })}
         >
-          Import contacts
+          {startJourneys ? 'Import and start journeys' : 'Import contacts'}
         </Button>
       </Group>
     </Stack>
