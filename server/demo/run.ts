@@ -3,6 +3,7 @@
 // emails through the delivery loop into the Inbox, opens and clicks through the signed tracking links). What people
 // do is drawn from the behaviour model in shared/demo/; this file carries it out and moves the clock.
 import { eq } from 'drizzle-orm';
+import { availableParallelism } from 'node:os';
 import { segmentCallSchema, type SegmentCall } from '../../shared/contacts/segment.ts';
 import { DAY_MS, DEMO_PERSONAS, HOUR_MS, dailyActions, initialState, reactToEmail, recordOrder, type DemoAction, type SimState } from '../../shared/demo/model.ts';
 import { planContact, traitsOf, type PlannedContact } from '../../shared/demo/population.ts';
@@ -51,7 +52,7 @@ export class DemoRefusal extends Error {}
 /** Why the demo must not run against this configuration, or null. Its emails must never reach a real mailbox. */
 export function demoRefusal(config: Config): string | null {
   if (config.smtpUrl) {
-    return 'The demo does not run while SMTP_URL is set: it sends thousands of emails, and they must stay in the Inbox, not reach a real mail server. Unset SMTP_URL (or use another DATA_DIR) and run it again.';
+    return 'The demo does not run while SMTP_URL is set: it sends thousands of emails, and they must stay in the Inbox, not reach a real mail server. Unset SMTP_URL for this command and run it again.';
   }
   return null;
 }
@@ -246,7 +247,8 @@ export async function runDemo(ws: Workspace, options: DemoOptions): Promise<Demo
     const tokens = createTokens(secret);
     const referrals = createReferralCodes(secret, publicUrl);
     const captured: Captured[] = [];
-    const preparer = createPreparer({ secret, publicUrl, log, worker: false });
+    // On a worker thread where there is a second core: the main thread has the rest of the demo to do meanwhile.
+    const preparer = createPreparer({ secret, publicUrl, log, worker: availableParallelism() >= 2 });
     const delivery = createDelivery({ db, clock, transport: inboxTransport(db, clock, captured), cache: new TemplateCache(db), preparer, log });
     const executor = createExecutor({ db, clock, log });
     const messageRow = sqlite.prepare<[string], { contactId: string; templateId: string; category: 'marketing' | 'transactional' }>(
@@ -291,7 +293,10 @@ export async function runDemo(ws: Workspace, options: DemoOptions): Promise<Demo
 
     /** What each received email leads to: the model decides, the links of the email carry it out. */
     const react = () => {
-      for (const mail of captured.splice(0)) {
+      // In message order, not in the order sends finished (a worker thread's timing varies): a contact's draws
+      // must come in the same order on every run.
+      const mails = captured.splice(0).sort((a, b) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
+      for (const mail of mails) {
         emails += 1;
         const row = messageRow.get(mail.messageId);
         const person = row ? byContact.get(row.contactId) : undefined;

@@ -65,6 +65,15 @@ describe('starter templates', () => {
     expect(out.html).toMatch(/@media only screen and \(min-width:480px\)/);
   });
 
+  it.each(manifest.templates.filter((t) => t.textFile).map((t) => [t.id, t] as const))('%s: its hand-written text part renders with the unsubscribe link and the postal address', async (_id, t) => {
+    const c = await compiled({ subject: t.subject, preheader: t.preheader, body: readStarterFile(t.file), text: readStarterFile(t.textFile!), layout: t.layout });
+    const out = renderCompiled(c, data({ event: t.previewEvent }));
+    expect(out.text).not.toMatch(/\{\{|\{%/);
+    expect(out.text.length).toBeGreaterThan(250);
+    expect(out.text).toContain('Unsubscribe [https://k.example.com/u/UNSUB]');
+    expect(out.text).toContain(DEFAULT_SENDING_SETTINGS.brand.postalAddress);
+  });
+
   it.each(manifest.templates.map((t) => [t.id, t] as const))('%s: the text part made from the text template compiled once is what the rendered HTML says', async (_id, t) => {
     const c = await compiled({ subject: t.subject, preheader: t.preheader, body: readStarterFile(t.file), text: '', layout: t.layout });
     expect(c.text).not.toBeNull();
