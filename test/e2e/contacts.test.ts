@@ -1,11 +1,15 @@
 // Contacts end to end in Chromium: a write key from Settings feeds the event API, a CSV is imported through the UI
 // (with a refused row), the list is filtered and searched, a contact's timeline is read, and persona rules are edited
-// with their live count.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// with their live count; her referral link brings a friend in.
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
+import { databaseFile } from '../../server/db/client.ts';
+import { createLinks } from '../../server/mail/links.ts';
+import { createTokens } from '../../server/mail/tokens.ts';
 import { screenshot, type RunningServer, createOwnerThroughSetup, serverAndBrowserPerFile } from './harness.ts';
 
 let server: RunningServer;
@@ -28,6 +32,57 @@ async function sendEvents(writeKey: string) {
   ];
   const res = await fetch(`${server.url}/v1/batch`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
   expect(res.status).toBe(200);
+}
+
+/** The confirmation link the server emailed to an address, made from the secret it generated into DATA_DIR. */
+function confirmationLink(email: string): string {
+  const db = new Database(databaseFile(server.dataDir), { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare(`SELECT c.id, m.data FROM contacts c JOIN messages m ON m.contact_id = c.id WHERE c.email = ? AND m.template_id = 'confirmation'`).get(email) as { id: string; data: string };
+    const secret = readFileSync(path.join(server.dataDir, 'secret'), 'utf8').trim();
+    return createLinks(server.url, createTokens(secret)).confirmUrl(row.id, (JSON.parse(row.data) as { issuedAt: number }).issuedAt);
+  } finally {
+    db.close();
+  }
+}
+
+async function referralRoundTrip(page: Page) {
+  const referrals = page.getByRole('region', { name: 'Referrals' });
+  await referrals.getByText('No one yet').waitFor();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await referrals.getByRole('button', { name: 'Copy referral link' }).click();
+  await page.getByText('Copied').waitFor();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toMatch(new RegExp(`^${server.url}/subscribe\\?ref=c_[0-9a-z]+\\.[A-Za-z0-9_-]{12}$`));
+  await expect(referrals.getByLabel('Referral link', { exact: true }).textContent()).resolves.toBe(link);
+
+  // The friend in a browser of their own.
+  const friend = await browser.newPage();
+  await friend.goto(link);
+  await friend.getByLabel('Email address').fill('max@example.com');
+  await friend.getByLabel('First name').fill('Max');
+  await friend.getByRole('button', { name: 'Subscribe' }).click();
+  await friend.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+  await expect.poll(() => { try { return confirmationLink('max@example.com'); } catch { return null; } }, { timeout: 10_000 }).not.toBeNull();
+  await friend.goto(confirmationLink('max@example.com'));
+  await friend.getByRole('heading', { name: 'You are subscribed' }).waitFor();
+  await friend.close();
+
+  await page.reload();
+  const referred = page.getByRole('table', { name: 'Referred contacts' });
+  await referred.getByRole('link', { name: 'Max' }).waitFor();
+  await referred.getByText('Subscribed').waitFor();
+  await page.getByLabel('Phase history').getByText('Loyal → Advocate').waitFor();
+  await page.getByLabel('Events').getByText('Referred max@example.com').waitFor();
+  await page.getByRole('region', { name: 'Referrals' }).scrollIntoViewIfNeeded();
+  await screenshot(page, 'contacts-07b-referrals');
+
+  await referred.getByRole('link', { name: 'Max' }).click();
+  await page.getByRole('heading', { name: 'Max', level: 1 }).waitFor();
+  await page.getByRole('region', { name: 'Referrals' }).getByRole('link', { name: 'Léa Moreau' }).waitFor();
+  await screenshot(page, 'contacts-07c-referred-by');
+  await page.getByRole('region', { name: 'Referrals' }).getByRole('link', { name: 'Léa Moreau' }).click();
+  await page.getByRole('heading', { name: 'Léa Moreau', level: 1 }).waitFor();
 }
 
 /**
@@ -143,6 +198,9 @@ test('write key, CSV import, filters, a contact’s timeline and persona rules',
   await history.getByText('Customer → Loyal').waitFor();
   await page.getByRole('table', { name: 'Traits' }).getByText('b2b').waitFor();
   await screenshot(page, 'contacts-07-detail');
+
+  // Her referral link, copied from the page, brings a friend in; once he confirms, each page shows the other.
+  await referralRoundTrip(page);
 
   // Persona rules with a live count, applied to the contacts on save.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
