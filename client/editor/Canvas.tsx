@@ -1,7 +1,7 @@
 // The React Flow canvas of a journey: nodes per kind, edges, drop target of the palette, minimap and controls.
 import '@xyflow/react/dist/style.css';
 import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, type AriaLabelConfig, type Connection, type DefaultEdgeOptions, type Edge, type EdgeTypes, type FitViewOptions, type Node } from '@xyflow/react';
-import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useMemo, useRef, useState, type DragEvent, type SVGAttributes } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { kindDefinition, nodeKindSchema, type NodeKind } from '../../shared/journey/kinds.ts';
 import { CanvasTools } from './CanvasTools.tsx';
@@ -80,7 +80,9 @@ function useLabelledEdges(edges: JourneyEdgeType[], nodes: JourneyNode[]): Journ
       const output = outputs.length > 1 ? ` (${outputs.find((o) => o.key === e.sourceHandle)?.label ?? e.sourceHandle})` : '';
       const label = `Connection ${source ? stepTitle(source) : e.source}${output} → ${target ? stepTitle(target) : e.target}`;
       const old = cache.current.get(e.id);
-      const labelled = old && old.edge === e && old.label === label ? old.labelled : { ...e, ariaLabel: label };
+      // The ids stay readable for tools and tests, which the spoken label no longer carries.
+      const ids = { 'data-source': e.source, 'data-target': e.target } as SVGAttributes<SVGGElement>;
+      const labelled = old && old.edge === e && old.label === label ? old.labelled : { ...e, ariaLabel: label, domAttributes: ids };
       next.set(e.id, { edge: e, label, labelled });
       return labelled;
     });

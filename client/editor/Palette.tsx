@@ -8,6 +8,7 @@ import { KIND_META, PALETTE_GROUPS, PALETTE_MIME } from './kindMeta.ts';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout.ts';
 import classes from './palette.module.css';
 import panels from './panels.module.css';
+import { clearSpot } from './store.ts';
 import { useRevealNode } from './useRevealNode.ts';
 
 function PaletteItem({ kind, onAdd }: { kind: NodeKind; onAdd: (kind: NodeKind) => void }) {
@@ -59,7 +60,8 @@ export function Palette() {
         // Nothing to follow: put it in the middle of what the marketer is looking at.
         const pane = document.querySelector('[data-journey-canvas] .react-flow')?.getBoundingClientRect();
         const centre = pane ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 0, y: 0 };
-        id = store.getState().addNode(kind, { x: Math.round(centre.x - NODE_WIDTH / 2), y: Math.round(centre.y - NODE_HEIGHT / 2) });
+        const spot = clearSpot({ x: Math.round(centre.x - NODE_WIDTH / 2), y: Math.round(centre.y - NODE_HEIGHT / 2) }, store.getState().nodes);
+        id = store.getState().addNode(kind, spot);
       }
       // Let React Flow measure the new node before scrolling to it.
       requestAnimationFrame(() => reveal(id, { select: false, onlyIfHidden: true }));

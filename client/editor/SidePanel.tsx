@@ -6,6 +6,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { kindDefinition, type NodeKind } from '../../shared/journey/kinds.ts';
 import { useEditor, useEditorReadOnly, useEditorStoreApi } from './EditorContext.tsx';
 import { useEditorUi } from './EditorUi.tsx';
+import focus from './focus.module.css';
 import { CONFIG_FORMS } from './forms/index.ts';
 import { JourneySettingsForm } from './forms/JourneySettingsForm.tsx';
 import { KIND_META } from './kindMeta.ts';
@@ -111,7 +112,7 @@ export function SidePanel() {
   const [id, kind] = only ? (only.split('\u0000') as [string, NodeKind]) : [];
 
   return (
-    <div className={classes.scroll}>
+    <div className={`${classes.scroll} ${focus.fields}`}>
       <Stack p="sm" gap="sm" component="section" aria-label={id ? 'Step settings' : 'Journey settings'} data-step-settings={id ? '' : undefined}>
         {id && kind ? (
           <NodePanel id={id} kind={kind} />

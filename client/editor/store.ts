@@ -148,7 +148,7 @@ function downstream(start: string, edges: readonly JourneyEdge[]): Set<string> {
 }
 
 /** The position, moved right past any node it would cover. */
-function clearSpot(position: XYPosition, nodes: readonly JourneyNode[]): XYPosition {
+export function clearSpot(position: XYPosition, nodes: readonly JourneyNode[]): XYPosition {
   const covers = (p: XYPosition) =>
     nodes.some((n) => Math.abs(n.position.x - p.x) < NODE_WIDTH + 20 && Math.abs(n.position.y - p.y) < NODE_HEIGHT + 20);
   let spot = position;

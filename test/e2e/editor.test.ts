@@ -19,7 +19,7 @@ async function canvasGraph(page: Page): Promise<{ nodes: string[]; edges: string
   const nodes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getAttribute('data-id') ?? ''));
   const edges = await page
     .locator('[aria-roledescription="edge"]')
-    .evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? '').replace(/^Edge from (\S+) to (\S+)$/, '$1 → $2')));
+    .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-source')} → ${e.getAttribute('data-target')}`));
   return { nodes: nodes.sort(), edges: edges.sort() };
 }
 
@@ -152,12 +152,14 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   await expect(node(page, emailId).innerText()).resolves.toContain('First communication: our best side');
   await page.getByText('v1', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Publish changes' }).waitFor();
-  // The version history is in the header's More menu, which the keyboard opens and walks.
+  // The version history is in the header's More menu, which the keyboard opens on its first item and walks.
   await page.getByRole('button', { name: 'More journey actions' }).focus();
   await page.keyboard.press('Enter');
   await page.getByRole('menu').waitFor();
   await expect(page.getByRole('menu').getByRole('menuitem').allInnerTexts()).resolves.toEqual(['Version history', 'Export file', 'Duplicate…', 'Archive…']);
   await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Version history');
   await page.keyboard.press('Enter');
   const versions = page.getByRole('list', { name: 'Published versions' });
   await versions.getByText('Version 1').waitFor();

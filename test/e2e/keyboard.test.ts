@@ -1,7 +1,7 @@
 // A journey by keyboard: from an empty draft to a published trigger → email → exit without the mouse, each change
 // announced, read back through the outline; focus states photographed, and axe-core run on the editor.
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { createOwnerThroughSetup, screenshot, serverAndBrowserPerFile, type RunningServer } from './harness.ts';
 
@@ -35,6 +35,12 @@ async function tabTo(page: Page, label: string | RegExp, options: { backwards?: 
     seen.push(now);
   }
   throw new Error(`Tab never reached "${label}"; it went through: ${seen.join(' | ')}`);
+}
+
+/** Waits for a dialog's opening transition to end, so its photo shows it as a user sees it. */
+async function settled(dialog: Locator): Promise<void> {
+  await dialog.waitFor();
+  await expect.poll(() => dialog.evaluate((el) => el.getAnimations({ subtree: true }).length === 0 && getComputedStyle(el).opacity === '1')).toBe(true);
 }
 
 async function announced(page: Page, message: string): Promise<void> {
@@ -151,6 +157,7 @@ test('an empty draft becomes a published trigger → email → exit by keyboard 
   await expect.poll(() => dialog.getByRole('radio', { name: 'Exit' }).isChecked()).toBe(true);
   expect(await dialog.getByRole('radio').count()).toBe(1);
   await expect.poll(async () => (await focused(page)).label).toBe('Exit');
+  await settled(dialog);
   await screenshot(page, 'keyboard-03-connect-dialog');
   await page.keyboard.press('Enter');
   await announced(page, 'Connected Email → Exit');
@@ -180,6 +187,7 @@ test('an empty draft becomes a published trigger → email → exit by keyboard 
   await page.keyboard.press('?');
   const shortcuts = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await shortcuts.getByText('Connect the selected step to another step').waitFor();
+  await settled(shortcuts);
   await screenshot(page, 'keyboard-05-shortcuts');
   await page.keyboard.press('Escape');
   await shortcuts.waitFor({ state: 'detached' });
