@@ -8,6 +8,7 @@ import { addContactCommands } from './contacts.ts';
 import { addDemoCommand } from './demo.ts';
 import { addJourneyCommands } from './journeys.ts';
 import { addKeyCommands } from './keys.ts';
+import { addReportCommands } from './report.ts';
 import { addTickCommand } from './tick.ts';
 import { addUserCommands } from './users.ts';
 
@@ -44,6 +45,7 @@ export function buildProgram(config: Config, io: CliIo): Command {
   addContactCommands(program, config, io);
   addKeyCommands(program, config, io);
   addTickCommand(program, config, io);
+  addReportCommands(program, config, io);
   addDemoCommand(program, config, io);
   return program;
 }
