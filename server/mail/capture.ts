@@ -47,9 +47,8 @@ export async function storeCapturedEmail(db: Db, clock: Clock, mail: ReceivedMai
   };
   db.transaction((tx) => {
     for (const recipient of mail.recipients) tx.insert(capturedEmails).values({ ...row, recipient }).run();
-    db.$client
-      .prepare(`DELETE FROM captured_emails WHERE id <= (SELECT id FROM captured_emails ORDER BY id DESC LIMIT 1 OFFSET ?)`)
-      .run(MAX_CAPTURED);
+    // By id arithmetic (ids only grow, and rows go only from the oldest end): an OFFSET walked 5,000 rows per email.
+    db.$client.prepare(`DELETE FROM captured_emails WHERE id <= (SELECT max(id) FROM captured_emails) - ?`).run(MAX_CAPTURED);
   });
   return { html: row.html, text: row.text };
 }
