@@ -166,6 +166,21 @@ test('an empty draft becomes a published trigger → email → exit by keyboard 
   // The dialog hands the focus back to the email.
   await expect.poll(async () => (await focused(page)).nodeId).toBe(emailId);
 
+  // A connection takes the focus too: Delete removes it (the focus goes to the step it came from), Ctrl+Z brings it back.
+  await tabTo(page, 'Connection Email → Exit', { backwards: true, max: 6 });
+  await screenshot(page, 'keyboard-03b-connection-focus');
+  await page.keyboard.press('Delete');
+  await announced(page, 'Connection deleted');
+  await expect.poll(() => page.locator(`[aria-label="Connection Email → Exit"]`).count()).toBe(0);
+  await expect.poll(async () => (await focused(page)).nodeId).toBe(emailId);
+  await page.keyboard.press('Control+z');
+  await announced(page, 'Undone');
+  await expect.poll(() => page.locator(`[aria-label="Connection Email → Exit"]`).count()).toBe(1);
+  // Deleting the connection selected it; Enter selects the email again, where the focus is.
+  await expect.poll(async () => (await focused(page)).nodeId).toBe(emailId);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByTestId(`node-${emailId}`).getAttribute('data-selected')).toBe('true');
+
   // E edits the email: its name, then the template from the list, by keyboard; Escape goes back to the step.
   await page.keyboard.press('e');
   const settings = page.getByRole('region', { name: 'Step settings' });
