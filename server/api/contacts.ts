@@ -8,6 +8,7 @@ import { contactDetail, contactTimeline, countContacts, listContacts } from '../
 import { getContact } from '../contacts/db.ts';
 import { contactReferrals } from '../contacts/referrals.ts';
 import { log } from '../log.ts';
+import { queueConfirmation } from '../mail/consent.ts';
 import { mailRuntimeFor } from '../mail/runtime.ts';
 import { authedProcedure, roleProcedure, router } from './trpc.ts';
 
@@ -83,6 +84,24 @@ export const contactsRouter = router({
     const codes = mailRuntimeFor(ctx.db)?.referrals;
     return { code: codes?.code(input.id) ?? null, url: codes?.url(input.id) ?? null, ...contactReferrals(ctx.db, input.id) };
   }),
+
+  /** Sends a pending contact the double opt-in confirmation again (at most one per ten minutes). */
+  resendConfirmation: roleProcedure('marketer')
+    .input(z.object({ id: z.string().min(1) }))
+    .mutation(async ({ ctx, input }) => {
+      const contact = getContact(ctx.db, input.id);
+      if (!contact) throw new TRPCError({ code: 'NOT_FOUND', message: 'This contact does not exist (any more).' });
+      if (contact.subscription !== 'pending') {
+        throw new TRPCError({ code: 'BAD_REQUEST', message: `Only a pending contact is sent a confirmation; ${contact.email} is ${contact.subscription}.` });
+      }
+      const messageId = ctx.db.transaction(() => queueConfirmation(ctx.db, contact.id, ctx.clock.now().getTime()));
+      if (messageId === null) {
+        throw new TRPCError({ code: 'TOO_MANY_REQUESTS', message: 'A confirmation went to this address less than ten minutes ago; give it a moment to arrive.' });
+      }
+      const outcome = (await mailRuntimeFor(ctx.db)?.delivery.sendNow(messageId)) ?? 'queued';
+      log.info({ contactId: contact.id, messageId, outcome }, 'confirmation resent');
+      return { messageId, outcome };
+    }),
 
   imports: importsRouter,
 });

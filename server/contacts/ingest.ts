@@ -5,6 +5,7 @@ import { isTimeZone } from '../../shared/contacts/traits.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import { applyConsent } from './consent.ts';
+import { queueConfirmation } from '../mail/consent.ts';
 import { applyTraits, newContactState, persistContact } from './contacts.ts';
 import { getContact, statements, writeEvent, type ContactState } from './db.ts';
 import { mergeContacts } from './merge.ts';
@@ -17,6 +18,8 @@ export interface IngestResult {
   duplicates: number;
   /** Calls about someone without a known email yet, kept until an identify names them. */
   parked: number;
+  /** Double opt-in confirmations queued (identify with consent "pending"); the delivery loop sends them. */
+  confirmationsQueued: number;
 }
 
 interface Run {
@@ -35,7 +38,7 @@ export function ingestCalls(db: Db, clock: Clock, calls: readonly SegmentCall[],
 }
 
 function storeCalls(db: Db, now: number, rules: WorkspaceRules, calls: readonly SegmentCall[], ip: string | null): IngestResult {
-  const run: Run = { db, rules, now, result: { stored: 0, duplicates: 0, parked: 0 } };
+  const run: Run = { db, rules, now, result: { stored: 0, duplicates: 0, parked: 0, confirmationsQueued: 0 } };
   for (const call of calls) processCall(run, call, now, ip);
   return run.result;
 }
@@ -218,7 +221,10 @@ function applyCall(
     changed = applyTraits(contact, traits, now) || changed;
     const consent = consentIntent(traits);
     if (consent.ok && consent.intent) {
-      changed = applyConsent(db, contact, consent.intent, { source: 'api', ip: ipOf(call, requestIp) }, time) || changed;
+      const applied = applyConsent(db, contact, consent.intent, { source: 'api', ip: ipOf(call, requestIp) }, time);
+      // Pending through the API asks for double opt-in as the form does: the confirmation is queued in this transaction.
+      if (applied && consent.intent === 'pending' && queueConfirmation(db, contact.id, now) !== null) run.result.confirmationsQueued += 1;
+      changed = applied || changed;
     }
   }
   const zone = call.context?.timezone;

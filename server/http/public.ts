@@ -23,6 +23,25 @@ const NO_STORE = 'no-store, max-age=0';
 
 /** Fields of the hosted form that are not traits. */
 const FORM_FIELDS = new Set(['email', 'website', REFERRAL_PARAM]);
+/** Top-level fields of a JSON subscribe request besides email, traits and the referral code: names, taken as traits. */
+const NAME_FIELDS = ['first_name', 'last_name', 'name'] as const;
+const JSON_FIELDS = new Set<string>(['email', 'traits', REFERRAL_PARAM, 'referral_code', ...NAME_FIELDS]);
+
+/**
+ * The traits of a JSON subscribe request: `traits`, plus top-level first_name / last_name / name (what a shop's
+ * form sends). Any other top-level field is named back as an error rather than dropped: input is never lost silently.
+ */
+export function jsonSubscribeTraits(body: Record<string, unknown>): { ok: true; traits: unknown } | { ok: false; field: string; message: string } {
+  const unknown = Object.keys(body).find((k) => !JSON_FIELDS.has(k));
+  if (unknown !== undefined) {
+    return { ok: false, field: unknown, message: `${unknown} is not a field of a subscribe request: send email, first_name, last_name, name, ${REFERRAL_PARAM}, and other details inside traits.` };
+  }
+  const names = Object.fromEntries(NAME_FIELDS.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
+  if (Object.keys(names).length === 0) return { ok: true, traits: body.traits };
+  const traits = body.traits === undefined || body.traits === null ? {} : body.traits;
+  if (typeof traits !== 'object' || Array.isArray(traits)) return { ok: true, traits };
+  return { ok: true, traits: { ...names, ...(traits as Record<string, unknown>) } };
+}
 
 export function publicRouter({ db, clock }: { db: Db; clock: Clock }): Router {
   const router = express.Router();
@@ -80,9 +99,14 @@ export function publicRouter({ db, clock }: { db: Db; clock: Clock }): Router {
         res.status(200).type('html').send(checkInbox(brand()));
         return;
       }
-      const traits = html
-        ? Object.fromEntries(Object.entries(body).filter(([k, v]) => !FORM_FIELDS.has(k) && typeof v === 'string' && v.trim() !== '').map(([k, v]) => [k, String(v).trim()]))
-        : body.traits;
+      let traits: unknown;
+      if (html) {
+        traits = Object.fromEntries(Object.entries(body).filter(([k, v]) => !FORM_FIELDS.has(k) && typeof v === 'string' && v.trim() !== '').map(([k, v]) => [k, String(v).trim()]));
+      } else {
+        const fromJson = jsonSubscribeTraits(body);
+        if (!fromJson.ok) return fail(400, fromJson.field, fromJson.message);
+        traits = fromJson.traits;
+      }
       const parsed = subscribeInputSchema.safeParse({ email: body.email, traits: traits ?? {}, ref: body[REFERRAL_PARAM] ?? body.referral_code });
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;

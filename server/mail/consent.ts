@@ -66,17 +66,26 @@ export function requestSubscription(db: Db, clock: Clock, request: SubscribeInpu
       if (referrerId === null) log.warn({ contactId: contact.id, ref: input.ref.slice(0, 100) }, 'referral code not valid; ignored');
       else noteReferralLink(db, contact, referrerId, now);
     }
-    const recent = db.$client
-      .prepare(`SELECT 1 FROM messages WHERE contact_id = ? AND template_id = ? AND created_at > ? AND status IN ('queued', 'sending', 'sent') LIMIT 1`)
-      .get(contact.id, CONFIRMATION_TEMPLATE_ID, now - CONFIRMATION_THROTTLE_MS);
-    if (recent) return { contactId: contact.id, confirmationId: null };
-    const id = randomUUID();
-    db.$client
-      .prepare(`INSERT INTO messages (id, contact_id, template_id, data, category, when_capped, status, next_attempt_at, created_at)
-        VALUES (?, ?, ?, ?, 'transactional', 'delay', 'queued', ?, ?)`)
-      .run(id, contact.id, CONFIRMATION_TEMPLATE_ID, JSON.stringify({ purpose: 'confirmation', issuedAt: now }), now, now);
-    return { contactId: contact.id, confirmationId: id };
+    return { contactId: contact.id, confirmationId: queueConfirmation(db, contact.id, now) };
   });
+}
+
+/**
+ * Queues the double opt-in confirmation for a pending contact, in the caller's transaction; null when one went out in
+ * the last ten minutes (the throttle). Every path that makes a contact pending (the form, /v1/subscribe, an identify
+ * with consent "pending", a resend from the contact page) comes through here.
+ */
+export function queueConfirmation(db: Db, contactId: string, now: number): string | null {
+  const recent = db.$client
+    .prepare(`SELECT 1 FROM messages WHERE contact_id = ? AND template_id = ? AND created_at > ? AND status IN ('queued', 'sending', 'sent') LIMIT 1`)
+    .get(contactId, CONFIRMATION_TEMPLATE_ID, now - CONFIRMATION_THROTTLE_MS);
+  if (recent) return null;
+  const id = randomUUID();
+  db.$client
+    .prepare(`INSERT INTO messages (id, contact_id, template_id, data, category, when_capped, status, next_attempt_at, created_at)
+      VALUES (?, ?, ?, ?, 'transactional', 'delay', 'queued', ?, ?)`)
+    .run(id, contactId, CONFIRMATION_TEMPLATE_ID, JSON.stringify({ purpose: 'confirmation', issuedAt: now }), now, now);
+  return id;
 }
 
 export type ConfirmOutcome = 'confirmed' | 'already' | 'expired' | 'invalid';
