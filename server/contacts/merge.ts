@@ -1,8 +1,9 @@
 // Merging two contacts that turn out to be one person (an identify or alias links them): the kept contact takes
-// the other's events, phase history, aliases, messages and enrollments, and a $merged event says so.
+// the other's events, phase history, aliases, messages, enrollments and referrals, and a $merged event says so.
 import type { Db } from '../db/client.ts';
 import { writeEvent, type ContactState } from './db.ts';
 import { transitionPhase } from './phases.ts';
+import { moveReferrals } from './referrals.ts';
 
 const tablesCache = new WeakMap<object, string[]>();
 
@@ -45,6 +46,7 @@ export function mergeContacts(db: Db, keep: ContactState, drop: ContactState, at
     keep.consentSource = drop.consentSource;
     keep.consentIp = drop.consentIp;
   }
+  moveReferrals(db, keep.id, drop.id);
   db.$client.prepare('DELETE FROM contacts WHERE id = ?').run(drop.id);
   if (keep.phase === 'prospect' && drop.phase !== 'prospect') transitionPhase(db, keep, drop.phase, `merge with ${drop.email}`, atMs);
   writeEvent(db, {

@@ -97,6 +97,20 @@ export function recordConfirmedReferral(db: Db, contact: ContactState, atMs: num
   return referrerId;
 }
 
+/**
+ * Two contacts became one (mergeContacts): whom `drop` referred now counts for `keep`, and `keep` takes `drop`'s
+ * referrer when it had none. A referral between the two of them is no referral any more. Call before `drop` is deleted.
+ */
+export function moveReferrals(db: Db, keepId: string, dropId: string): void {
+  const c = db.$client;
+  c.prepare('UPDATE contacts SET referred_by = ? WHERE referred_by = ?').run(keepId, dropId);
+  c.prepare(
+    `UPDATE contacts SET (referred_by, referred_at) = (SELECT referred_by, referred_at FROM contacts WHERE id = @drop)
+     WHERE id = @keep AND referred_by IS NULL AND (SELECT referred_by FROM contacts WHERE id = @drop) IS NOT NULL`,
+  ).run({ keep: keepId, drop: dropId });
+  c.prepare('UPDATE contacts SET referred_by = NULL, referred_at = NULL WHERE id = ? AND referred_by = id').run(keepId);
+}
+
 export interface ReferralPerson {
   id: string;
   email: string;

@@ -3,9 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unsubscribe } from '../../server/contacts/consent.ts';
 import { getContact } from '../../server/contacts/db.ts';
+import { ingestCalls } from '../../server/contacts/ingest.ts';
 import { referralCode, referralUrl, verifyReferralCode } from '../../server/contacts/referrals.ts';
 import { requestSubscription } from '../../server/mail/consent.ts';
 import { previewTemplate } from '../../server/mail/preview.ts';
+import { parseBatch } from '../../shared/contacts/segment.ts';
 import { callerFor, makeUser, TEST_SECRET } from './helpers.ts';
 import { mailWorld, PUBLIC_URL, queueMessage, serveWorld, subscribedContact, type MailWorld, type Received } from './mail-helpers.ts';
 
@@ -129,12 +131,17 @@ describe('a referred person who confirms', () => {
     expect(referralRollup()).toBe(1);
   });
 
-  it('counts no referral for the referrer\'s own address', async () => {
+  it('counts no referral for the referrer\'s own address, nor for an old subscriber coming back', async () => {
     const ana = subscribedContact(world, 'ana@example.com');
     unsubscribe(world.db, world.clock, ana, { source: 'test' });
     await subscribeThroughLink(referralUrl(PUBLIC_URL, TEST_SECRET, ana), 'ana@example.com');
     await confirmLatest('ana@example.com', 1);
     expect(row('ana@example.com')).toMatchObject({ subscription: 'subscribed', referredBy: null });
+    const old = subscribedContact(world, 'old@example.com');
+    unsubscribe(world.db, world.clock, old, { source: 'test' });
+    await subscribeThroughLink(referralUrl(PUBLIC_URL, TEST_SECRET, ana), 'old@example.com');
+    await confirmLatest('old@example.com', 1);
+    expect(row('old@example.com')).toMatchObject({ subscription: 'subscribed', referredBy: null });
     expect(eventsNamed(ana, 'referral_converted')).toEqual([]);
     expect(referralRollup()).toBe(0);
   });
@@ -171,6 +178,36 @@ describe('a referred person who confirms', () => {
     expect(['eve', 'fay', 'gus'].map((n) => row(`${n}@example.com`)!.referredBy)).toEqual([ana, ana, ana]);
     expect(eventsNamed(ana, 'referral_converted')).toHaveLength(3);
     expect(referralRollup()).toBe(3);
+  });
+});
+
+describe('referrals through the event API', () => {
+  const identify = (userId: string, traits: Record<string, unknown>) => {
+    const parsed = parseBatch({ batch: [{ type: 'identify', userId, traits }] });
+    if (!parsed.ok) throw new Error(parsed.error);
+    ingestCalls(world.db, world.clock, parsed.calls, { ip: null });
+  };
+
+  it('counts a referred subscriber whom the shop confirms by identify, and keeps referrals when two contacts merge', async () => {
+    const ana = subscribedContact(world, 'ana@example.com', { first_name: 'Ana' });
+    requestSubscription(world.db, world.clock, { email: 'ben@example.com', ref: referralCode(TEST_SECRET, ana) }, { source: 'demo', ip: null, referrals: world.mail.referrals });
+    world.clock.advance(60_000);
+    identify('u-ben', { email: 'ben@example.com', consent: 'subscribed' });
+    const ben = row('ben@example.com')!;
+    expect(ben).toMatchObject({ subscription: 'subscribed', referredBy: ana });
+    expect(row('ana@example.com')!.phase).toBe('advocate');
+    expect(referralRollup()).toBe(1);
+
+    // Ana's shop account, known under another address, turns out to be her: the merged contact keeps her referral.
+    identify('u-ana', { email: 'ana.work@example.com' });
+    identify('u-ana', { email: 'ana@example.com' });
+    const merged = row('ana@example.com')!;
+    expect(merged.id).not.toBe(ana);
+    expect(row('ben@example.com')!.referredBy).toBe(merged.id);
+    const api = callerFor(world.fresh.ws, await makeUser(world.fresh.ws, 'marketer'), world.clock);
+    expect((await api.contacts.referrals({ id: merged.id })).referred.map((r) => r.email)).toEqual(['ben@example.com']);
+    expect((await api.contacts.referrals({ id: ben.id })).referredBy?.id).toBe(merged.id);
+    expect(referralRollup()).toBe(1);
   });
 });
 
