@@ -21,7 +21,7 @@ type FormValues = z.input<typeof formSchema>;
 
 const EVENT_FIELDS = [
   { name: 'purchaseEvents', label: 'Purchase events', description: 'The first makes a customer, the second a loyal customer.' },
-  { name: 'referralEvents', label: 'Referral events', description: 'Make an advocate.' },
+  { name: 'referralEvents', label: 'Referral events', description: 'Make an advocate. referral_converted, which Kairos records when someone the contact referred confirms, always counts.' },
   { name: 'reviewEvents', label: 'Review events', description: 'Make an advocate.' },
   { name: 'engagementEvents', label: 'Engagement events', description: 'Make a prospect or subscriber engaged; Kairos records email opens and clicks as $email_opened and $email_clicked.' },
 ] as const;
