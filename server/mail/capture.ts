@@ -2,7 +2,7 @@
 import { simpleParser } from 'mailparser';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
-import { capturedEmails } from '../db/schema.ts';
+import type { Statement } from 'better-sqlite3';
 import type { ReceivedMail } from './devSmtp.ts';
 
 /** Keeps the newest mail only: a development inbox, not an archive. */
@@ -22,6 +22,23 @@ function headerText(value: unknown): string {
     }
   }
   return JSON.stringify(value);
+}
+
+type Statements = { insert: Statement<unknown[]>; trim: Statement<[number]> };
+const prepared = new WeakMap<object, Statements>();
+
+/** Prepared once per database: a drizzle insert prepares its statement on every call, which cost more than the write. */
+function statementsFor(db: Db): Statements {
+  let st = prepared.get(db.$client);
+  if (!st) {
+    st = {
+      insert: db.$client.prepare(`INSERT INTO captured_emails (recipient, from_address, subject, html, text, headers, message_id_header, size, received_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      trim: db.$client.prepare(`DELETE FROM captured_emails WHERE id <= (SELECT max(id) FROM captured_emails) - ?`),
+    };
+    prepared.set(db.$client, st);
+  }
+  return st;
 }
 
 export async function captureEmail(db: Db, clock: Clock, mail: ReceivedMail): Promise<void> {
@@ -45,10 +62,13 @@ export async function storeCapturedEmail(db: Db, clock: Clock, mail: ReceivedMai
     size: mail.raw.length,
     receivedAt: clock.now(),
   };
-  db.transaction((tx) => {
-    for (const recipient of mail.recipients) tx.insert(capturedEmails).values({ ...row, recipient }).run();
+  const st = statementsFor(db);
+  db.$client.transaction(() => {
+    for (const recipient of mail.recipients) {
+      st.insert.run(recipient, row.fromAddress, row.subject, row.html, row.text, JSON.stringify(row.headers), row.messageIdHeader, row.size, row.receivedAt.getTime());
+    }
     // By id arithmetic (ids only grow, and rows go only from the oldest end): an OFFSET walked 5,000 rows per email.
-    db.$client.prepare(`DELETE FROM captured_emails WHERE id <= (SELECT max(id) FROM captured_emails) - ?`).run(MAX_CAPTURED);
-  });
+    st.trim.run(MAX_CAPTURED);
+  })();
   return { html: row.html, text: row.text };
 }
