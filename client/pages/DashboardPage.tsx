@@ -1,7 +1,7 @@
 // The lifecycle dashboard: for all contacts or one persona over a period, where contacts are, how they moved between
 // phases, how fast, and what each moment's journeys and each template did. A flow leads to its contacts, a journey to
 // its editor.
-import { Alert, Anchor, Button, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconLayoutGrid } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
@@ -117,7 +117,7 @@ function MomentJourneys({ report }: { report: LifecycleReport }) {
                       No journey for this moment yet.{' '}
                     </Text>
                     <Anchor component={Link} to={`/journeys/new?moment=${moment.moment}&persona=${report.persona ?? 'all'}`} size="sm">
-                      Create a {moment.label} journey
+                      Create a journey for {moment.label}
                     </Anchor>
                   </Table.Td>
                 )}
@@ -136,7 +136,7 @@ function TemplatePerformance({ report }: { report: LifecycleReport }) {
     <Section title="Email performance per template" description="Emails sent in the period; rates are of delivered emails.">
       {rows.length === 0 ? (
         <Text size="sm" ta="center" py="md">
-          No emails sent in this period — they count once a live journey sends one (run `npm run demo` to see them).
+          No emails sent in this period — they count once a live journey sends one (run <Code>npm run demo</Code> to see them).
         </Text>
       ) : (
         <Table.ScrollContainer minWidth={820}>

@@ -1,5 +1,5 @@
 // The dashboard's charts (Recharts), each inside a ChartFigure that names it, sums it up and shows its data as a table.
-import { Anchor, Text, useMantineTheme } from '@mantine/core';
+import { Anchor, Code, Text, useMantineTheme } from '@mantine/core';
 import { useNavigate, Link } from 'react-router';
 import {
   Area,
@@ -63,7 +63,7 @@ export function PhasesNowChart({ report, labels }: { report: LifecycleReport; la
       ]}
       rows={report.phases}
       rowKey={(p) => p.phase}
-      empty={total === 0 ? 'No contacts yet — contacts appear here when your shop sends events, you import a CSV file, or you run `npm run demo`.' : undefined}
+      empty={total === 0 ? <>No contacts yet — contacts appear here when your shop sends events, you import a CSV file, or you run <Code>npm run demo</Code>.</> : undefined}
     >
       <ResponsiveContainer width="100%" height={260}>
         <BarChart data={report.phases} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} role="img" aria-label="Contacts per phase now, bar chart" accessibilityLayer={false}>
@@ -140,7 +140,7 @@ export function FlowsSankey({ report, labels, period }: { report: LifecycleRepor
   return (
     <ChartFigure
       title="Flows between phases"
-      summary={`${flowsSummary(report.flows, flowLabel)} Click a flow, or open the table, to see its contacts.`}
+      summary={data.links.length === 0 ? flowsSummary(report.flows, flowLabel) : `${flowsSummary(report.flows, flowLabel)} Click a flow, or open the table, to see its contacts.`}
       columns={[
         { key: 'from', label: 'From', cell: (l) => flowLabel(l.fromPhase) },
         { key: 'to', label: 'To', cell: (l) => flowLabel(l.toPhase) },
@@ -157,7 +157,7 @@ export function FlowsSankey({ report, labels, period }: { report: LifecycleRepor
       ]}
       rows={rows}
       rowKey={(l) => `${l.fromPhase ?? ''}>${l.toPhase}`}
-      empty={data.links.length === 0 ? 'No phase changes in this period — run `npm run demo`, import contacts or send events, or choose a longer period.' : undefined}
+      empty={data.links.length === 0 ? <>No phase changes in this period — run <Code>npm run demo</Code>, import contacts or send events, or choose a longer period.</> : undefined}
     >
       <Text size="xs" c="dimmed" component="div" className={classes.columns}>
         <span>Left the phase</span>
@@ -214,7 +214,7 @@ export function EntriesPerWeekChart({ report, labels }: { report: LifecycleRepor
       ]}
       rows={data}
       rowKey={(row) => row.week}
-      empty={phases.length === 0 ? 'No contact entered a phase in this period — run `npm run demo`, import contacts or send events.' : undefined}
+      empty={phases.length === 0 ? <>No contact entered a phase in this period — run <Code>npm run demo</Code>, import contacts or send events.</> : undefined}
     >
       <ResponsiveContainer width="100%" height={280}>
         <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }} role="img" aria-label="Phase entries per week, stacked area chart" accessibilityLayer={false}>
