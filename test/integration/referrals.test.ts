@@ -1,13 +1,16 @@
 // Referrals end to end: a signed code per contact, the hosted subscribe form carrying it, the confirmation that records
 // referred_by and gives the referrer referral_converted (→ advocate) and a rollup count, once, never for themselves.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { unsubscribe } from '../../server/contacts/consent.ts';
+import { confirmSubscription, unsubscribe } from '../../server/contacts/consent.ts';
 import { getContact } from '../../server/contacts/db.ts';
 import { ingestCalls } from '../../server/contacts/ingest.ts';
 import { referralCode, referralUrl, verifyReferralCode } from '../../server/contacts/referrals.ts';
 import { requestSubscription } from '../../server/mail/consent.ts';
 import { previewTemplate } from '../../server/mail/preview.ts';
+import { createExecutor } from '../../server/executor/executor.ts';
+import { REFERRAL_CONVERTED_EVENT } from '../../shared/contacts/referrals.ts';
 import { parseBatch } from '../../shared/contacts/segment.ts';
+import { enrollmentsOf, exit, graph, liveJourney, onEvent } from './executorBuilders.ts';
 import { callerFor, makeUser, TEST_SECRET } from './helpers.ts';
 import { mailWorld, PUBLIC_URL, queueMessage, serveWorld, subscribedContact, type MailWorld, type Received } from './mail-helpers.ts';
 
@@ -178,6 +181,19 @@ describe('a referred person who confirms', () => {
     expect(['eve', 'fay', 'gus'].map((n) => row(`${n}@example.com`)!.referredBy)).toEqual([ana, ana, ana]);
     expect(eventsNamed(ana, 'referral_converted')).toHaveLength(3);
     expect(referralRollup()).toBe(3);
+  });
+});
+
+describe('journeys on referrals', () => {
+  it('a journey that starts on referral_converted takes the referrer at the next tick', async () => {
+    const journey = liveJourney(world.db, world.clock, graph([onEvent(REFERRAL_CONVERTED_EVENT), exit()], ['t:next>x']));
+    const ana = subscribedContact(world, 'ana@example.com');
+    const ben = requestSubscription(world.db, world.clock, { email: 'ben@example.com', ref: referralCode(TEST_SECRET, ana) }, { source: 'demo', ip: null, referrals: world.mail.referrals });
+    createExecutor({ db: world.db, clock: world.clock }).tick();
+    expect(enrollmentsOf(world.db, journey)).toEqual([]);
+    confirmSubscription(world.db, world.clock, ben.contactId, { source: 'confirm_link' });
+    createExecutor({ db: world.db, clock: world.clock }).tick();
+    expect(enrollmentsOf(world.db, journey).map((e) => e.contactId)).toEqual([ana]);
   });
 });
 
