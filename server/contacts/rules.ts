@@ -4,8 +4,9 @@ import { DEFAULT_LIFECYCLE_SETTINGS, countsAsActivity, lifecycleSettingsSchema, 
 import { EMPTY_RULE_SET, decidePersona, personaRuleSetSchema, rulesUseEvents, type PersonaCandidate, type PersonaFacts } from '../../shared/contacts/personaRules.ts';
 import type { Db } from '../db/client.ts';
 import { personaRules, personas, settings } from '../db/schema.ts';
-import { statements, writeEvent, type ContactState } from './db.ts';
+import { hasRow, statements, writeEvent, type ContactState } from './db.ts';
 import { transitionPhase } from './phases.ts';
+import { moveCreationFlow } from '../reports/phaseRollups.ts';
 
 export const LIFECYCLE_SETTINGS_KEY = 'lifecycle_rules';
 const DAY_MS = 86_400_000;
@@ -75,6 +76,8 @@ export function reassignPersona(db: Db, rules: WorkspaceRules, contact: ContactS
   const decision = decidePersona(rules.personas, contact.traits, databaseFacts(db, contact, nowMs, hasEvents));
   if (decision.key === contact.personaKey && decision.source === contact.personaSource) return false;
   const from = contact.personaKey;
+  // Decided in the write that created the row: its creation (the `>prospect` flow) counts for this persona.
+  if (decision.key !== from && contact.createdAt === nowMs && hasRow(contact)) moveCreationFlow(db, from, decision.key, nowMs);
   contact.personaKey = decision.key;
   contact.personaSource = decision.source;
   contact.updatedAt = nowMs;

@@ -54,3 +54,13 @@ export function countTransition(db: Db, t: TransitionFacts): void {
     bumpCount(db, 'days_customer_to_loyal', t.atMs, t.personaKey, String(wholeDays(m.customerAt, t.atMs)));
   }
 }
+
+/**
+ * A contact's persona decided in the write that created it (its row is written first): its creation counts for that
+ * persona instead of the one it was written with.
+ */
+export function moveCreationFlow(db: Db, fromPersona: string | null, toPersona: string | null, atMs: number): void {
+  const key = flowKey(null, 'prospect');
+  bumpCount(db, 'phase_flow', atMs, fromPersona, key, -1);
+  bumpCount(db, 'phase_flow', atMs, toPersona, key, 1);
+}
