@@ -2,9 +2,7 @@
 // as those paths hold it in memory. Prepared once per connection: ingestion runs them thousands of times a second.
 import type { PhaseKey } from '../../shared/lifecycle/phases.ts';
 import { flowKey } from '../../shared/reports/metrics.ts';
-import { flowKey } from '../../shared/reports/metrics.ts';
 import type { Db } from '../db/client.ts';
-import { bumpCount } from '../reports/rollups.ts';
 import { bumpCount } from '../reports/rollups.ts';
 import type { SUBSCRIPTION_STATUSES } from '../db/tables/contacts.ts';
 
@@ -204,9 +202,6 @@ export function insertContact(db: Db, contact: ContactState): void {
   const params = toParams(contact);
   statements(db).insertContact.run(params);
   stored.set(contact, params);
-  // Every contact starts as a prospect (a later phase comes through transitionPhase), so the dashboard's flows add up
-  // to the contacts per phase.
-  bumpCount(db, 'phase_flow', contact.createdAt, contact.personaKey, flowKey(null, 'prospect'));
   // Every contact starts as a prospect (a later phase comes through transitionPhase), so the dashboard's flows add up
   // to the contacts per phase.
   bumpCount(db, 'phase_flow', contact.createdAt, contact.personaKey, flowKey(null, 'prospect'));
