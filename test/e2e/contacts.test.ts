@@ -159,6 +159,7 @@ test('write key, CSV import, filters, a contact’s timeline and persona rules',
   await page.getByRole('button', { name: 'Import contacts' }).click();
   await page.getByText('Import finished').waitFor();
   await page.getByText('Imported 60 contacts: 60 new, 0 updated; 1 rows skipped.').waitFor();
+  await page.getByText('No journey starts for them: this was a quiet import.').waitFor();
   const problems = page.getByRole('table', { name: 'Rows with problems' });
   await expect(problems.getByRole('row').nth(1).innerText()).resolves.toMatch(/62\s+Email\s+"not-an-email" is not an email address/);
   await screenshot(page, 'contacts-04-import-result');

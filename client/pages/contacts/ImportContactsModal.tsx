@@ -113,7 +113,7 @@ function ChooseFile({ onUploaded }: { onUploaded: (u: Upload) => void }) {
   );
 }
 
-function MapColumns({ upload, onStarted }: { upload: Upload; onStarted: (id: string) => void }) {
+function MapColumns({ upload, onStarted }: { upload: Upload; onStarted: (id: string, startJourneys: boolean) => void }) {
   const trpc = useTRPC();
   const [mapping, setMapping] = useState<ColumnTarget[]>(upload.suggested);
   const [mode, setMode] = useState<ImportMode>('all_or_nothing');
@@ -221,7 +221,7 @@ function MapColumns({ upload, onStarted }: { upload: Upload; onStarted: (id: str
         <Button
           disabled={!hasEmail || (startJourneys && !previewed)}
           loading={start.isPending}
-          onClick={() => start.mutate({ id: upload.id, mapping, mode, startJourneys }, { onSuccess: () => onStarted(upload.id) })}
+          onClick={() => start.mutate({ id: upload.id, mapping, mode, startJourneys }, { onSuccess: () => onStarted(upload.id, startJourneys) })}
         >
           {startJourneys ? 'Import and start journeys' : 'Import contacts'}
         </Button>
@@ -230,7 +230,7 @@ function MapColumns({ upload, onStarted }: { upload: Upload; onStarted: (id: str
   );
 }
 
-function ImportProgress({ id, onDone, onAnother }: { id: string; onDone: () => void; onAnother: () => void }) {
+function ImportProgress({ id, startJourneys, onDone, onAnother }: { id: string; startJourneys: boolean; onDone: () => void; onAnother: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const job = useQuery(
@@ -269,6 +269,9 @@ function ImportProgress({ id, onDone, onAnother }: { id: string; onDone: () => v
           Imported {data.rowsWritten.toLocaleString()} contacts: {data.created.toLocaleString()} new, {data.updated.toLocaleString()} updated
           {data.errorCount ? `; ${data.errorCount.toLocaleString()} rows skipped.` : '.'}
           {data.message && <Text size="sm" mt={4}>{data.message}</Text>}
+          <Text size="sm" mt={4}>
+            {startJourneys ? 'They enter live journeys at the executor’s next tick.' : 'No journey starts for them: this was a quiet import.'}
+          </Text>
         </Alert>
       )}
       {(data.status === 'refused' || data.status === 'failed') && (
@@ -330,6 +333,7 @@ function ImportProgress({ id, onDone, onAnother }: { id: string; onDone: () => v
 export function ImportContactsModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const [upload, setUpload] = useState<Upload | null>(null);
   const [importId, setImportId] = useState<string | null>(null);
+  const [startedJourneys, setStartedJourneys] = useState(false);
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const reset = () => {
@@ -345,9 +349,15 @@ export function ImportContactsModal({ opened, onClose }: { opened: boolean; onCl
   return (
     <Modal opened={opened} onClose={close} title={title} size="xl">
       {importId ? (
-        <ImportProgress id={importId} onDone={close} onAnother={reset} />
+        <ImportProgress id={importId} startJourneys={startedJourneys} onDone={close} onAnother={reset} />
       ) : upload ? (
-        <MapColumns upload={upload} onStarted={setImportId} />
+        <MapColumns
+          upload={upload}
+          onStarted={(id, startJourneys) => {
+            setStartedJourneys(startJourneys);
+            setImportId(id);
+          }}
+        />
       ) : (
         <ChooseFile onUploaded={setUpload} />
       )}
