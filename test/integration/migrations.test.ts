@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, databaseFile, MIGRATIONS_DIR, openDatabase, type Db } from '../../server/db/client.ts';
 import { contactJourneys, journeyFigures } from '../../server/executor/figures.ts';
+import { lifecycleReport } from '../../server/reports/lifecycle.ts';
 import { tempDir } from './helpers.ts';
 
 const cleanups: Array<() => void> = [];
@@ -66,5 +67,60 @@ describe('0001_executor_hot_path', () => {
     // The identity of a run is still unique after the index was rebuilt contact-first.
     expect(() => sqlite.exec(`INSERT INTO enrollments (id, journey_id, version, contact_id, entry_key, node_id, status, state, enrolled_at, updated_at)
       VALUES ('e3', 'j1', 1, 'c1', '', 't', 'active', '{}', 3000, 3000)`)).toThrow(/UNIQUE/);
+  });
+});
+
+describe('0002_lifecycle_reports', () => {
+  it('fills the report rollups from the phase history, enrollments and messages a workspace already holds', () => {
+    const db = databaseAt('0001_executor_hot_path');
+    const sqlite = db.$client;
+    const DAY = 86_400_000;
+    const t = (iso: string) => Date.parse(iso);
+    sqlite.pragma('foreign_keys = OFF');
+    sqlite.exec(`INSERT INTO personas (key, name) VALUES ('researcher', 'Researcher')`);
+    sqlite.exec(`INSERT INTO journeys (id, name, moment, status, draft_graph, draft_layout) VALUES ('j1', 'Thanks', 'first_purchase', 'live', '{}', '{}')`);
+    const contact = sqlite.prepare(`INSERT INTO contacts (id, email, persona_key, phase, subscription, consent_at, created_at) VALUES (?, ?, ?, ?, 'subscribed', ?, ?)`);
+    contact.run('c1', 'ada@example.com', 'researcher', 'loyal', t('2026-10-01T08:00:00Z'), t('2026-10-01T08:00:00Z'));
+    contact.run('c2', 'bob@example.com', null, 'customer', t('2026-10-02T08:00:00Z'), t('2026-10-02T08:00:00Z'));
+    const history = sqlite.prepare(`INSERT INTO phase_history (contact_id, from_phase, to_phase, at, cause) VALUES (?, ?, ?, ?, 'test')`);
+    history.run('c1', 'prospect', 'subscriber', t('2026-10-01T08:00:00Z'));
+    history.run('c1', 'subscriber', 'customer', t('2026-10-05T09:00:00Z'));
+    history.run('c1', 'customer', 'loyal', t('2026-10-15T10:00:00Z'));
+    history.run('c2', 'prospect', 'customer', t('2026-10-04T08:00:00Z')); // bought before confirming: the consent time counts
+    sqlite.exec(`INSERT INTO enrollments (id, journey_id, version, contact_id, entry_key, node_id, status, state, enrolled_at, updated_at, goal_reached_at)
+      VALUES ('e1', 'j1', 1, 'c1', '', 'w', 'waiting', '{}', ${t('2026-10-05T09:00:00Z')}, 0, ${t('2026-10-15T10:00:00Z')}),
+             ('e2', 'j1', 1, 'c2', '', 'w', 'waiting', '{}', ${t('2026-10-04T08:00:00Z')}, 0, NULL)`);
+    const message = sqlite.prepare(`INSERT INTO messages (id, contact_id, template_id, category, status, attempts, error, next_attempt_at, sent_at, first_opened_at, first_clicked_at, created_at)
+      VALUES (?, ?, ?, 'marketing', ?, 1, ?, ?, ?, ?, ?, ?)`);
+    const sent = t('2026-10-05T09:00:00Z');
+    message.run('m1', 'c1', 'thanks', 'sent', null, sent, sent, sent + 3_600_000, sent + 7_200_000, sent);
+    message.run('m2', 'c2', 'thanks', 'sent', null, sent, sent, null, null, sent);
+    message.run('m3', 'c2', 'thanks', 'failed', 'hard bounce: 550 no such user', sent, null, null, null, sent);
+    message.run('m4', 'c2', 'thanks', 'failed', 'Template "thanks" could not be rendered for this contact: x', sent, null, null, null, sent); // never attempted
+    message.run('m5', 'c1', '$notify', 'sent', null, sent, sent, null, null, sent);
+    sqlite.pragma('foreign_keys = ON');
+
+    applyMigrations(db);
+
+    const report = lifecycleReport(db, { persona: null, from: '2026-10-01T00:00:00Z', to: '2026-11-01T00:00:00Z' });
+    expect([...report.flows].sort((a, b) => `${a.from}>${a.to}`.localeCompare(`${b.from}>${b.to}`))).toEqual([
+      { from: 'customer', to: 'loyal', n: 1 },
+      { from: null, to: 'prospect', n: 2 },
+      { from: 'prospect', to: 'customer', n: 1 },
+      { from: 'prospect', to: 'subscriber', n: 1 },
+      { from: 'subscriber', to: 'customer', n: 1 },
+    ]);
+    // Ada: 4 days from subscriber to customer, 10 to loyal; Bob: 2 days from his consent to his purchase.
+    expect(report.medians).toEqual({ subscriberToFirstPurchaseDays: 3, customerToLoyalDays: 10, firstPurchases: 2, becameLoyal: 1 });
+    expect(report.templates).toEqual([
+      { templateId: 'thanks', name: 'thanks', sent: 3, delivered: 2, uniqueOpens: 1, uniqueClicks: 1, unsubscribes: 0, bounces: 1, clickRate: 0.5 },
+    ]);
+    const perJourney = sqlite.prepare(`SELECT metric, day, persona_key AS persona, n FROM daily_counts WHERE key = 'j1' ORDER BY metric, day`).all();
+    expect(perJourney).toEqual([
+      { metric: 'journey_converted', day: Math.floor(t('2026-10-15T10:00:00Z') / DAY), persona: 'researcher', n: 1 },
+      { metric: 'journey_entered', day: Math.floor(t('2026-10-04T08:00:00Z') / DAY), persona: '', n: 1 },
+      { metric: 'journey_entered', day: Math.floor(t('2026-10-05T09:00:00Z') / DAY), persona: 'researcher', n: 1 },
+    ]);
+    expect(report.personas.find((p) => p.key === 'researcher')!.flows).toContainEqual({ from: 'customer', to: 'loyal', n: 1 });
   });
 });
