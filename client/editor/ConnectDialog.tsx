@@ -5,8 +5,18 @@ import { useEffect, useMemo, useState, type FormEvent, type KeyboardEvent } from
 import { kindDefinition } from '../../shared/journey/kinds.ts';
 import { connectionTargets, isValidConnection, outputChoices } from './connection.ts';
 import { useEditor, useEditorStoreApi } from './EditorContext.tsx';
+import { nodeSummary } from './kindMeta.ts';
 import { stepTitle } from './outline.ts';
 import type { JourneyNode } from './types.ts';
+
+/** What tells a step apart in the list: its kind when it has a name, its key setting when it has none (two "Set phase"). */
+function stepHint(node: JourneyNode): string | null {
+  const label = kindDefinition(node.type).label;
+  if (node.data.name) return label;
+  const summary = nodeSummary(node.type, node.data.config);
+  // An exit's summary is its kind's name again.
+  return summary && summary.toLowerCase() !== label.toLowerCase() ? summary : null;
+}
 
 function hasOutputs(node: JourneyNode): boolean {
   return kindDefinition(node.type).outputs(node.data.config).length > 0;
@@ -78,7 +88,7 @@ function ConnectForm({ source, onClose }: { source: JourneyNode; onClose: () => 
                     value={t.id}
                     label={t.id === source.id ? `${stepTitle(t)} (itself: a loop)` : stepTitle(t)}
                     description={[
-                      t.data.name ? kindDefinition(t.type).label : null,
+                      stepHint(t),
                       t.id === chosenOutput?.target ? 'connected now' : fed.has(t.id) ? null : 'nothing leads here yet',
                     ]
                       .filter(Boolean)
@@ -119,7 +129,12 @@ function IncomingForm({ target, onClose }: { target: JourneyNode; onClose: () =>
             source: n.id,
             output: o.key,
             label: kindDefinition(n.type).outputs(n.data.config).length > 1 ? `${stepTitle(n)} (${o.label})` : stepTitle(n),
-            description: o.target === null ? 'Not connected yet' : `Now leads to ${stepTitle(byId.get(o.target) ?? n)}; the new connection replaces it`,
+            description: [
+              stepHint(n),
+              o.target === null ? 'not connected yet' : `now leads to ${stepTitle(byId.get(o.target) ?? n)}; the new connection replaces it`,
+            ]
+              .filter(Boolean)
+              .join(' · '),
             free: o.target === null,
           })),
       )

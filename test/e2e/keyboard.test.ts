@@ -256,3 +256,67 @@ test('an empty draft becomes a published trigger → email → exit by keyboard 
   expect(triggerId).not.toBe(emailId);
   await context.close();
 }, 120_000);
+
+test('a condition’s output is reconnected by keyboard from the outline, and the outline follows: its branch, then what no longer is reached', async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  await createOwnerThroughSetup(page, server.url, { name: 'Bo Builder', email: 'bo@example.com' });
+  const journeyId = await page.evaluate(async () => {
+    const res = await fetch('/trpc/journeys.create', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ moment: 'opt_in', personaKey: null, name: 'Opt-in by keyboard' }),
+    });
+    return ((await res.json()) as { result: { data: { id: string } } }).result.data.id;
+  });
+  await page.goto(`${server.url}/journeys/${journeyId}`);
+  await page.locator('.react-flow__node[data-id="clicked_welcome"]').waitFor();
+
+  // The starter opt-in journey in words: the condition's branches nested under its outputs, the shared exit shown once.
+  await page.keyboard.press('o');
+  const branches = outline(page).getByRole('list', { name: 'Where Clicked the welcome email? leads' });
+  await branches.waitFor();
+  expect((await branches.innerText()).split('\n').map((l) => l.trim()).filter(Boolean)).toEqual([
+    'Yes → Set phase',
+    'Set phase',
+    'Move the contact to a lifecycle phase. Phase → engaged (only forward).',
+    'Next → Exit',
+    'Exit',
+    'The contact leaves the journey.',
+    'No → Second welcome',
+    'EMAIL',
+    'Second welcome',
+    'Send an email from a template. Template “Second welcome”.',
+    'Next → Exit',
+  ]);
+
+  // The condition's name in the outline takes the focus to it on the canvas; C offers its outputs, then the steps.
+  await tabTo(page, /^Clicked the welcome email\?$/, { max: 80 });
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await focused(page)).nodeId).toBe('clicked_welcome');
+  await expect.poll(() => page.getByTestId('node-clicked_welcome').getAttribute('data-selected')).toBe('true');
+  await page.keyboard.press('c');
+  const dialog = page.getByRole('dialog', { name: 'Connect Clicked the welcome email? to…' });
+  await settled(dialog);
+  // The focus starts on the suggested step; Shift+Tab goes to the outputs, where Down picks "no".
+  await page.keyboard.press('Shift+Tab');
+  expect((await focused(page)).label).toMatch(/^Yes/);
+  await page.keyboard.press('ArrowDown');
+  await expect.poll(() => dialog.getByRole('radio', { name: 'No' }).isChecked()).toBe(true);
+  await page.keyboard.press('Tab');
+  // Up from the first step wraps round to the last one, the exit.
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(() => dialog.getByRole('radio', { name: 'Exit' }).isChecked()).toBe(true);
+  await screenshot(page, 'keyboard-09-connect-output');
+  await page.keyboard.press('Enter');
+  await announced(page, 'Connected Clicked the welcome email? (no) → Exit');
+
+  // The outline follows the store: "no" now leads to the exit, and the second welcome is no longer reached.
+  await expect.poll(() => branches.innerText()).toContain('No → Exit');
+  const unreached = outline(page).getByRole('heading', { name: 'Not reached from the trigger' });
+  await unreached.waitFor();
+  expect(await outline(page).innerText()).toMatch(/Not reached from the trigger\s+EMAIL\s+Second welcome/);
+  await page.getByRole('region', { name: 'Problems' }).getByText(/No path from the trigger reaches/).waitFor();
+  await context.close();
+}, 120_000);
