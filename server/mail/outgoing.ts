@@ -108,7 +108,7 @@ export function createPreparation(secret: string, publicUrl: string): Preparatio
           unsubscribeUrl,
           preferencesUrl,
           confirmUrl: c.confirmIssuedAt === null ? undefined : links.confirmUrl(job.contactId, c.confirmIssuedAt),
-          referralUrl: referrals.url(job.contactId),
+          referralUrl: () => referrals.url(job.contactId),
         },
       },
       c.subjectOverride ? remember(subjects, c.subjectOverride, () => textLiquid.parse(c.subjectOverride!))! : null,

@@ -30,8 +30,11 @@ export interface RenderLinks {
   unsubscribeUrl: string;
   preferencesUrl: string;
   confirmUrl?: string;
-  /** The contact's referral link (`contact.referral_url`): the hosted subscribe form with their code. */
-  referralUrl: string;
+  /**
+   * The contact's referral link (`contact.referral_url`): the hosted subscribe form with their code. A function is
+   * called only when the template uses it: signing the code costs more than rendering most templates.
+   */
+  referralUrl: string | (() => string);
 }
 
 export interface RenderData {
@@ -74,7 +77,7 @@ export function contactScope(c: ContactData) {
 /** Renders a compiled template; throws a RenderError (liquidjs) for a runtime Liquid failure. */
 export function renderCompiled(compiled: RenderableTemplate, data: RenderData, subjectOverride?: Template[] | null): Rendered {
   const scope: Record<string, unknown> = {
-    contact: { ...contactScope(data.contact), referral_url: data.links.referralUrl },
+    contact: withReferralUrl(contactScope(data.contact), data.links.referralUrl),
     event: data.event ?? {},
     brand: { name: data.brand.name, postal_address: data.brand.postalAddress, website_url: data.brand.websiteUrl },
     sender: data.sender,
@@ -88,6 +91,12 @@ export function renderCompiled(compiled: RenderableTemplate, data: RenderData, s
   const html = htmlLiquid.renderSync(compiled.html, scope) as string;
   const text = compiled.text ? tidyText(textLiquid.renderSync(compiled.text, scope) as string) : htmlToText(html);
   return { subject, html, text };
+}
+
+function withReferralUrl<T extends object>(contact: T, url: RenderLinks['referralUrl']): T & { referral_url: string } {
+  if (typeof url === 'string') return Object.assign(contact, { referral_url: url });
+  let made: string | undefined;
+  return Object.defineProperty(contact, 'referral_url', { enumerable: true, get: () => (made ??= url()) }) as T & { referral_url: string };
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
