@@ -21,8 +21,8 @@ export const SUBSCRIBE_LIMIT = { perIp: 10, windowMs: 60_000 } as const;
 
 const NO_STORE = 'no-store, max-age=0';
 
-/** Fields of the hosted form that are not traits. */
-const FORM_FIELDS = new Set(['email', 'website', REFERRAL_PARAM]);
+/** Fields of the hosted form (or a site's own form posting to it) that are not traits. */
+const FORM_FIELDS = new Set(['email', 'website', REFERRAL_PARAM, 'referral_code']);
 /** Top-level fields of a JSON subscribe request besides email, traits and the referral code: names, taken as traits. */
 const NAME_FIELDS = ['first_name', 'last_name', 'name'] as const;
 const JSON_FIELDS = new Set<string>(['email', 'traits', REFERRAL_PARAM, 'referral_code', ...NAME_FIELDS]);
