@@ -170,14 +170,14 @@ export async function previewImport(db: Db, clock: Clock, id: string, options: I
   const { rows, errors } = await validateFile(db, job, { reportProgress: false });
   if (errors.length > 0 && job.mode === 'all_or_nothing') return { rows: 0, errorCount: errors.length, refused: true, journeys: { contacts: 0, journeys: [] } };
   const c = db.$client;
-  // IMMEDIATE: no other process writes events between the mark and the rows, and everything goes with the rollback.
+  // IMMEDIATE: the write lock from the start, so no other process writes between what the dry run reads and writes;
+  // everything it wrote goes with the rollback.
   c.exec('BEGIN IMMEDIATE');
   try {
-    const before = lastEventId(db);
     const written = writeRows(db, clock, rows, job, { startJourneys: true });
     const errorCount = errors.length + written.errors.length;
     if (written.errors.length > 0 && job.mode === 'all_or_nothing') return { rows: 0, errorCount, refused: true, journeys: { contacts: 0, journeys: [] } };
-    return { rows: written.created + written.updated, errorCount, refused: false, journeys: written.journeys ?? journeysEnteredSince(db, before) };
+    return { rows: written.created + written.updated, errorCount, refused: false, journeys: written.journeys ?? { contacts: 0, journeys: [] } };
   } finally {
     c.exec('ROLLBACK');
   }
