@@ -66,6 +66,7 @@ function Section({ title, description, children }: { title: string; description?
 
 function MomentJourneys({ report }: { report: LifecycleReport }) {
   const navigate = useNavigate();
+  const phaseLabel = (key: string) => report.phases.find((p) => p.phase === key)?.label ?? key;
   type Row = { moment: LifecycleReport['moments'][number]; journey: LifecycleReport['moments'][number]['journeys'][number] | null; first: boolean; span: number };
   const rows = report.moments.flatMap((m): Row[] =>
     m.journeys.length === 0 ? [{ moment: m, journey: null, first: true, span: 1 }] : m.journeys.map((j, i) => ({ moment: m, journey: j, first: i === 0, span: m.journeys.length })),
@@ -94,6 +95,11 @@ function MomentJourneys({ report }: { report: LifecycleReport }) {
                 {first && (
                   <Table.Th scope="rowgroup" rowSpan={span} fw={600} style={{ verticalAlign: 'top' }}>
                     {moment.label}
+                    {moment.inPhaseNow !== undefined && moment.phases && moment.phases.length > 0 && (
+                      <Text size="xs" c="dimmed" fw={400}>
+                        {formatNumber(moment.inPhaseNow)} in {moment.phases.map(phaseLabel).join(' or ')} now
+                      </Text>
+                    )}
                   </Table.Th>
                 )}
                 {journey ? (

@@ -35,68 +35,69 @@ export function ChartFigure<Row>({ title, summary, columns, rows, rowKey, empty,
   const tableId = `${id}-table`;
   const isEmpty = empty !== undefined && empty !== null && empty !== false;
   return (
+    // The caption is the figure's direct child (HTML wants it so); the chart, table or empty state follows it.
     <Paper withBorder radius="md" p="md" component="figure" m={0} aria-labelledby={titleId} aria-describedby={summaryId}>
-      <Stack gap="sm">
-        <Group justify="space-between" align="flex-start" wrap="nowrap" component="figcaption">
-          <Stack gap={2}>
-            <Title order={2} size="h4" id={titleId}>
-              {title}
-            </Title>
-            <Text size="sm" c="dimmed" id={summaryId}>
-              {summary}
-            </Text>
-          </Stack>
-          {!isEmpty && (
-            <Group gap="xs" wrap="nowrap">
-              {actions}
-              <Button
-                variant="subtle"
-                size="compact-sm"
-                leftSection={asTable ? <IconChartBar size={14} aria-hidden /> : <IconTable size={14} aria-hidden />}
-                aria-expanded={asTable}
-                aria-controls={tableId}
-                onClick={() => setAsTable((v) => !v)}
-              >
-                {asTable ? 'Show chart' : 'Show data as table'}
-              </Button>
-            </Group>
-          )}
-        </Group>
-        {isEmpty ? (
-          <Box py="lg" px="md" bg="var(--mantine-color-default-hover)" style={{ borderRadius: 'var(--mantine-radius-md)' }}>
-            <Text size="sm" ta="center">
-              {empty}
-            </Text>
-          </Box>
-        ) : asTable ? (
-          <Table.ScrollContainer minWidth={320} id={tableId}>
-            <Table striped withTableBorder verticalSpacing="xs" aria-labelledby={titleId}>
-              <Table.Thead>
-                <Table.Tr>
+      <Group justify="space-between" align="flex-start" wrap="nowrap" component="figcaption">
+        <Stack gap={2}>
+          <Title order={2} size="h4" id={titleId}>
+            {title}
+          </Title>
+          <Text size="sm" c="dimmed" id={summaryId}>
+            {summary}
+          </Text>
+        </Stack>
+        {!isEmpty && (
+          <Group gap="xs" wrap="nowrap">
+            {actions}
+            <Button
+              variant="subtle"
+              size="compact-sm"
+              leftSection={asTable ? <IconChartBar size={14} aria-hidden /> : <IconTable size={14} aria-hidden />}
+              aria-expanded={asTable}
+              aria-controls={tableId}
+              onClick={() => setAsTable((v) => !v)}
+            >
+              {asTable ? 'Show chart' : 'Show data as table'}
+            </Button>
+          </Group>
+        )}
+      </Group>
+      {isEmpty ? (
+        <Box mt="sm" py="lg" px="md" bg="var(--mantine-color-default-hover)" style={{ borderRadius: 'var(--mantine-radius-md)' }}>
+          <Text size="sm" ta="center">
+            {empty}
+          </Text>
+        </Box>
+      ) : asTable ? (
+        <Table.ScrollContainer minWidth={320} id={tableId} mt="sm">
+          <Table striped withTableBorder verticalSpacing="xs" aria-labelledby={titleId}>
+            <Table.Thead>
+              <Table.Tr>
+                {columns.map((c) => (
+                  <Table.Th key={c.key} ta={c.numeric ? 'right' : undefined} scope="col">
+                    {c.label}
+                  </Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((row) => (
+                <Table.Tr key={rowKey(row)}>
                   {columns.map((c) => (
-                    <Table.Th key={c.key} ta={c.numeric ? 'right' : undefined} scope="col">
-                      {c.label}
-                    </Table.Th>
+                    <Table.Td key={c.key} ta={c.numeric ? 'right' : undefined}>
+                      {c.cell(row)}
+                    </Table.Td>
                   ))}
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((row) => (
-                  <Table.Tr key={rowKey(row)}>
-                    {columns.map((c) => (
-                      <Table.Td key={c.key} ta={c.numeric ? 'right' : undefined}>
-                        {c.cell(row)}
-                      </Table.Td>
-                    ))}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        ) : (
-          <Box id={tableId}>{children}</Box>
-        )}
-      </Stack>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : (
+        <Box id={tableId} mt="sm">
+          {children}
+        </Box>
+      )}
     </Paper>
   );
 }
