@@ -1,6 +1,7 @@
 // Contacts end to end in Chromium: a write key from Settings feeds the event API, a CSV is imported through the UI
 // (with a refused row), the list is filtered and searched, a contact's timeline is read, and persona rules are edited
 // with their live count; her referral link brings a friend in.
+import { AxeBuilder } from '@axe-core/playwright';
 import Database from 'better-sqlite3';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +55,7 @@ async function referralRoundTrip(page: Page) {
   await page.getByText('Copied').waitFor();
   const link = await page.evaluate(() => navigator.clipboard.readText());
   expect(link).toMatch(new RegExp(`^${server.url}/subscribe\\?ref=c_[0-9a-z]+\\.[A-Za-z0-9_-]{12}$`));
-  await expect(referrals.getByLabel('Referral link', { exact: true }).textContent()).resolves.toBe(link);
+  await expect(referrals.getByRole('group', { name: 'Referral link' }).textContent()).resolves.toBe(link);
 
   // The friend in a browser of their own.
   const friend = await browser.newPage();
@@ -76,6 +77,8 @@ async function referralRoundTrip(page: Page) {
   await page.getByLabel('Events').getByText('Referred max@example.com').waitFor();
   await page.getByRole('region', { name: 'Referrals' }).scrollIntoViewIfNeeded();
   await screenshot(page, 'contacts-07b-referrals');
+  const axe = await new AxeBuilder({ page }).include('[aria-labelledby="referrals-title"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   await referred.getByRole('link', { name: 'Max' }).click();
   await page.getByRole('heading', { name: 'Max', level: 1 }).waitFor();

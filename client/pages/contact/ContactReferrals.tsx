@@ -25,10 +25,8 @@ function ReferralLink({ url }: { url: string | null }) {
     );
   }
   return (
-    <Group gap="xs" wrap="nowrap" align="center">
-      <Code style={{ wordBreak: 'break-all', flex: 1 }} aria-label="Referral link">
-        {url}
-      </Code>
+    <Group gap="xs" wrap="nowrap" align="center" role="group" aria-label="Referral link">
+      <Code style={{ wordBreak: 'break-all', flex: 1 }}>{url}</Code>
       <CopyButton value={url} timeout={2000}>
         {({ copied, copy }) => (
           <Tooltip label={copied ? 'Copied' : 'Copy referral link'} withArrow>
