@@ -57,6 +57,9 @@ export const journeysRouter = router({
     .input(idInput.extend({ name: journeyNameSchema }))
     .mutation(({ ctx, input }) => run(() => service.renameJourney(ctx.db, ctx.clock, input))),
 
+  /** What publishing will do, asked before publishing: entry, first email, contacts inside, other live journeys here. */
+  publishPreview: authedProcedure.input(idInput).query(({ ctx, input }) => run(() => service.publishPreview(ctx.db, input.id))),
+
   publish: editProcedure
     .input(idInput.extend({ revision: z.number().int().positive().optional(), migration: z.enum(MIGRATION_CHOICES).optional() }))
     .mutation(({ ctx, input }) => run(() => service.publishJourney(ctx.db, ctx.clock, { ...input, publishedBy: ctx.user.email }))),

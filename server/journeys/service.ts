@@ -6,6 +6,7 @@ import { DEFAULT_PHASES } from '../../shared/lifecycle/phases.ts';
 import type { MomentKey } from '../../shared/lifecycle/moments.ts';
 import { describeZodIssues, JOURNEY_FILE_FORMAT, journeyFileSchema, type JourneyFile } from '../../shared/journey/file.ts';
 import type { GraphLayout, JourneyGraph } from '../../shared/journey/graph.ts';
+import { publishOutlook } from '../../shared/journey/publishOutlook.ts';
 import { starterJourney } from '../../shared/journey/starters.ts';
 import { validateGraph, type ReferenceContext, type ValidationIssue } from '../../shared/journey/validate.ts';
 import type { Clock } from '../clock.ts';
@@ -114,6 +115,32 @@ export function getJourney(db: Db, id: string) {
     graph: j.draftGraph,
     layout: j.draftLayout,
     updatedAt: j.updatedAt,
+  };
+}
+
+/**
+ * What publishing the draft will do, for the dialog that asks before it: who enters from now on, when the first email
+ * goes out, how many contacts are inside now (they follow the migration choice), and the other live or paused journeys
+ * of the same moment and persona, which contacts would enter too.
+ */
+export function publishPreview(db: Db, id: string) {
+  const journey = requireJourney(db, id);
+  const templateNames = Object.fromEntries(db.select({ id: emailTemplates.id, name: emailTemplates.name }).from(emailTemplates).all().map((t) => [t.id, t.name]));
+  const inFlight = (
+    db.$client.prepare(`SELECT count(*) AS n FROM enrollments WHERE journey_id = ? AND status IN ('active', 'waiting')`).get(journey.id) as { n: number }
+  ).n;
+  const siblings = db
+    .select({ id: journeys.id, name: journeys.name, status: journeys.status })
+    .from(journeys)
+    .where(and(eq(journeys.moment, journey.moment), journey.personaKey === null ? isNull(journeys.personaKey) : eq(journeys.personaKey, journey.personaKey)))
+    .all()
+    .filter((j) => j.id !== journey.id && (j.status === 'live' || j.status === 'paused'));
+  return {
+    nextVersion: (journey.currentVersion ?? 0) + 1,
+    firstPublish: journey.currentVersion === null,
+    inFlight,
+    otherLiveJourneys: siblings,
+    ...publishOutlook(journey.draftGraph, templateNames),
   };
 }
 
