@@ -198,7 +198,9 @@ function MapColumns({ upload, onStarted }: { upload: Upload; onStarted: (id: str
         />
         {startJourneys && (
           <Alert color={previewed && previewed.journeys.contacts > 0 ? 'blue' : 'gray'} variant="light" icon={<IconRoute aria-hidden />} aria-live="polite" data-testid="journey-preview">
-            {preview.isError ? (
+            {!hasEmail ? (
+              <Text size="sm">Choose the email column to count who would enter which journey.</Text>
+            ) : preview.isError ? (
               <Text size="sm" c="red">
                 {errorMessage(preview.error)}
               </Text>
