@@ -1,5 +1,5 @@
 // The validation list beside the canvas and its count in the header: a click on a problem selects and centres its step.
-import { Badge, Button, Group, Stack, Text, ThemeIcon, Tooltip, UnstyledButton, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, Group, Stack, Text, ThemeIcon, Tooltip, UnstyledButton } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import { useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -36,7 +36,7 @@ function IssueRow({ issue, title, kind, onPick }: { issue: ValidationIssue; titl
   const meta = kind ? KIND_META[kind as keyof typeof KIND_META] : undefined;
   const Icon = meta?.icon ?? IconAlertTriangle;
   return (
-    <UnstyledButton className={classes.issue} onClick={onPick}>
+    <UnstyledButton className={classes.issue} onClick={onPick} aria-label={`${title ?? 'Journey'}: ${issue.message}`}>
       <Group gap="xs" wrap="nowrap" align="flex-start">
         <ThemeIcon size="sm" variant="light" color={meta?.color ?? 'red'} aria-hidden mt={2}>
           <Icon size={13} />
@@ -44,9 +44,8 @@ function IssueRow({ issue, title, kind, onPick }: { issue: ValidationIssue; titl
         <div style={{ minWidth: 0 }}>
           <Text size="xs" fw={600} truncate>
             {title ?? 'Journey'}
-            {/* The button is named by its text, "Email: Choose an email template."; the colon is for screen readers. */}
-            <VisuallyHidden>: </VisuallyHidden>
           </Text>
+          {/* A space between title and message: the visible text reads "Email Choose…", which the name contains. */}{' '}
           <Text size="xs" c="dark.4">
             {issue.message}
           </Text>

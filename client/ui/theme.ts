@@ -9,6 +9,7 @@ import {
   createTheme,
   DEFAULT_THEME,
   Drawer,
+  Menu,
   Modal,
   MultiSelect,
   Notification,
@@ -41,6 +42,8 @@ export const theme = createTheme({
     // The close "×" has no text: it is named for screen readers.
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
+    // A menu holds menu items only: no focus placeholder (a presentational element in the tab sequence) inside it.
+    Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
     // Mantine gives a notification's message grey 6 under a title, below 4.5:1 on white: the readable dimmed instead.
     Notification: Notification.extend({
       defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } },
