@@ -10,38 +10,33 @@ import { getContact, statements, writeEvent, type ContactState, type Subscriptio
 
 export { createReferralCodes, referralCode, referralUrl, verifyReferralCode, type ReferralCodes } from './referralCode.ts';
 
-type Statement<P extends unknown[], R> = { get(...params: P): R | undefined; all(...params: P): R[]; run(...params: P): { changes: number } };
-
-interface ReferralStatements {
-  latestLinkUsed: Statement<[string], { properties: string }>;
-  referredBy: Statement<[string], { referred_by: string | null }>;
-  setReferredBy: Statement<[string, number, string], never>;
-  referrer: Statement<[string], ReferralPerson & { referred_at: number | null }>;
-  referred: Statement<[string, number], ReferralPerson & { referred_at: number }>;
-  countReferred: Statement<[string], { n: number }>;
+function prepare(db: Db) {
+  const c = db.$client;
+  return {
+    // Served by events_contact_name_time_idx.
+    latestLinkUsed: c.prepare<[string], { properties: string }>(
+      `SELECT properties FROM events WHERE contact_id = ? AND name = '${REFERRAL_LINK_USED_EVENT}' ORDER BY timestamp DESC, id DESC LIMIT 1`,
+    ),
+    referredBy: c.prepare<[string], { referred_by: string | null }>('SELECT referred_by FROM contacts WHERE id = ?'),
+    // Only the first referral of a person is kept: a second confirmation, or another friend's link, changes nothing.
+    setReferredBy: c.prepare<[string, number, string]>('UPDATE contacts SET referred_by = ?, referred_at = ? WHERE id = ? AND referred_by IS NULL'),
+    referrer: c.prepare<[string], ReferralPerson & { referred_at: number | null }>(
+      'SELECT r.id, r.email, r.name, r.subscription, c.referred_at FROM contacts c JOIN contacts r ON r.id = c.referred_by WHERE c.id = ?',
+    ),
+    // Served by the partial contacts_referred_by_idx.
+    referred: c.prepare<[string, number], ReferralPerson & { referred_at: number }>(
+      'SELECT id, email, name, subscription, referred_at FROM contacts WHERE referred_by = ? ORDER BY referred_at DESC, id DESC LIMIT ?',
+    ),
+    countReferred: c.prepare<[string], { n: number }>('SELECT count(*) AS n FROM contacts WHERE referred_by = ?'),
+  };
 }
 
-const cache = new WeakMap<object, ReferralStatements>();
+const cache = new WeakMap<object, ReturnType<typeof prepare>>();
 
-function prepared(db: Db): ReferralStatements {
+/** The statements of this connection, prepared on first use. */
+function prepared(db: Db): ReturnType<typeof prepare> {
   let s = cache.get(db.$client);
-  if (!s) {
-    const c = db.$client;
-    s = {
-      // Served by events_contact_name_time_idx.
-      latestLinkUsed: c.prepare(`SELECT properties FROM events WHERE contact_id = ? AND name = '${REFERRAL_LINK_USED_EVENT}' ORDER BY timestamp DESC, id DESC LIMIT 1`),
-      referredBy: c.prepare('SELECT referred_by FROM contacts WHERE id = ?'),
-      // Only the first referral of a person is kept: a second confirmation, or another friend's link, changes nothing.
-      setReferredBy: c.prepare('UPDATE contacts SET referred_by = ?, referred_at = ? WHERE id = ? AND referred_by IS NULL'),
-      referrer: c.prepare(
-        `SELECT r.id, r.email, r.name, r.subscription, c.referred_at FROM contacts c JOIN contacts r ON r.id = c.referred_by WHERE c.id = ?`,
-      ),
-      // Served by the partial contacts_referred_by_idx.
-      referred: c.prepare('SELECT id, email, name, subscription, referred_at FROM contacts WHERE referred_by = ? ORDER BY referred_at DESC, id DESC LIMIT ?'),
-      countReferred: c.prepare('SELECT count(*) AS n FROM contacts WHERE referred_by = ?'),
-    } as unknown as ReferralStatements;
-    cache.set(db.$client, s);
-  }
+  if (!s) cache.set(db.$client, (s = prepare(db)));
   return s;
 }
 
