@@ -175,8 +175,8 @@ export function TemplatesPage() {
                           </Text>
                         </Table.Td>
                         <Table.Td>
-                          <Text size="sm" lineClamp={1}>
-                            {t.subject}
+                          <Text size="sm" lineClamp={1} title={t.sampleSubject === t.subject ? undefined : `As written: ${t.subject}`}>
+                            {t.sampleSubject}
                           </Text>
                         </Table.Td>
                         <Table.Td>

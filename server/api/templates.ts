@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { momentKeySchema } from '../../shared/lifecycle/moments.ts';
 import { emailAddressSchema, partialSourceSchema, templateContentSchema, templateIdSchema, templateMetaSchema } from '../../shared/mail/settings.ts';
 import { contacts } from '../db/schema.ts';
-import { previewTemplate } from '../mail/preview.ts';
+import { previewTemplate, sampleSubject } from '../mail/preview.ts';
 import { mailRuntimeFor } from '../mail/runtime.ts';
 import * as store from '../mail/templates.ts';
 import { authedProcedure, roleProcedure, router } from './trpc.ts';
@@ -45,7 +45,11 @@ async function run<T>(operation: () => T | Promise<T>): Promise<T> {
 }
 
 export const templatesRouter = router({
-  list: authedProcedure.query(({ ctx }) => ({ templates: store.listTemplates(ctx.db), partials: store.listPartials(ctx.db) })),
+  list: authedProcedure.query(({ ctx }) => ({
+    // Subjects as the sample contact reads them, beside the Liquid source: a list of raw {{ … }} reads like a bug.
+    templates: store.listTemplates(ctx.db).map((t) => ({ ...t, sampleSubject: sampleSubject(ctx.db, t.subject, t.previewEvent) })),
+    partials: store.listPartials(ctx.db),
+  })),
 
   get: authedProcedure
     .input(z.object({ id: z.string().min(1), version: z.number().int().positive().optional() }))

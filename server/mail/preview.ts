@@ -4,6 +4,8 @@ import type { TemplateContent, TemplateIssue } from '../../shared/mail/settings.
 import type { Db } from '../db/client.ts';
 import { getContact } from '../contacts/db.ts';
 import { compileTemplate, type CompiledTemplate, type PartialSet } from './render/compile.ts';
+import { textLiquid } from './render/liquid.ts';
+import { contactScope } from './render/render.ts';
 import { renderCompiled, type ContactData, type Rendered } from './render/renderer.ts';
 import { readSendingSettings, resolveSender } from './settings.ts';
 import { loadPartialSet } from './templates.ts';
@@ -77,5 +79,24 @@ export async function previewTemplate(db: Db, input: PreviewInput, linkBase = ''
     return { ok: true, ...rendered, compiledHtml: result.compiled.htmlSource };
   } catch (error) {
     return { ok: false, issues: [{ field: 'body', line: null, column: null, message: `Rendering failed: ${error instanceof Error ? error.message : String(error)}` }] };
+  }
+}
+
+/**
+ * A subject as the sample contact would read it, for lists that would otherwise show raw Liquid; the raw subject when
+ * it does not render (a list should never fail for one template).
+ */
+export function sampleSubject(db: Db, subject: string, event: Record<string, unknown>): string {
+  if (!subject.includes('{')) return subject;
+  try {
+    const brand = readSendingSettings(db).brand;
+    const scope = {
+      contact: { ...contactScope(SAMPLE_CONTACT), referral_url: previewLinks().referralUrl },
+      event,
+      brand: { name: brand.name, postal_address: brand.postalAddress, website_url: brand.websiteUrl },
+    };
+    return (textLiquid.parseAndRenderSync(subject, scope) as string).replace(/\s+/g, ' ').trim();
+  } catch {
+    return subject;
   }
 }

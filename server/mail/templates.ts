@@ -52,6 +52,7 @@ export function listTemplates(db: Db) {
       currentVersion: emailTemplates.currentVersion,
       updatedAt: emailTemplates.updatedAt,
       subject: emailTemplateVersions.subject,
+      previewEvent: emailTemplates.previewEvent,
     })
     .from(emailTemplates)
     .innerJoin(
