@@ -3,7 +3,6 @@
 // emails through the delivery loop into the Inbox, opens and clicks through the signed tracking links). What people
 // do is drawn from the behaviour model in shared/demo/; this file carries it out and moves the clock.
 import { eq } from 'drizzle-orm';
-import { availableParallelism } from 'node:os';
 import { segmentCallSchema, type SegmentCall } from '../../shared/contacts/segment.ts';
 import { DAY_MS, DEMO_PERSONAS, HOUR_MS, dailyActions, initialState, reactToEmail, recordOrder, type DemoAction, type SimState } from '../../shared/demo/model.ts';
 import { planContact, traitsOf, type PlannedContact } from '../../shared/demo/population.ts';
@@ -247,8 +246,8 @@ export async function runDemo(ws: Workspace, options: DemoOptions): Promise<Demo
     const tokens = createTokens(secret);
     const referrals = createReferralCodes(secret, publicUrl);
     const captured: Captured[] = [];
-    // On a worker thread where there is a second core: the main thread has the rest of the demo to do meanwhile.
-    const preparer = createPreparer({ secret, publicUrl, log, worker: availableParallelism() >= 2 });
+    // Where the server prepares emails (a worker only with 4 cores or more): on 2 cores a worker cost more CPU in all.
+    const preparer = createPreparer({ secret, publicUrl, log });
     const delivery = createDelivery({ db, clock, transport: inboxTransport(db, clock, captured), cache: new TemplateCache(db), preparer, log });
     const executor = createExecutor({ db, clock, log });
     const messageRow = sqlite.prepare<[string], { contactId: string; templateId: string; category: 'marketing' | 'transactional' }>(

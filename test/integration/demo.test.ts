@@ -4,11 +4,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli/program.ts';
 import { fixedClock } from '../../server/clock.ts';
+import { DEMO_RUNS_KEY } from '../../server/demo/run.ts';
 import { demoSummary, type DemoSummary } from '../../server/demo/summary.ts';
 import { requestSubscription } from '../../server/mail/consent.ts';
 import { openWorkspace, type Workspace } from '../../server/workspace.ts';
 import { PHASE_KEYS } from '../../shared/lifecycle/phases.ts';
 import { MOMENT_KEYS } from '../../shared/lifecycle/moments.ts';
+import type { LifecycleReport } from '../../shared/reports/lifecycle.ts';
 import { tempDir, testConfig, workspacePerTest } from './helpers.ts';
 
 const dirs: { cleanup(): void }[] = [];
@@ -116,6 +118,36 @@ describe('a small demo on a fresh DATA_DIR', () => {
       expect(summary.clicked).toBeGreaterThan(0);
       const engagement = sql.prepare(`SELECT count(*) AS n FROM events WHERE name IN ('$email_opened', '$email_clicked')`).get() as { n: number };
       expect(engagement.n).toBe(summary.opened + summary.clicked);
+    });
+  });
+
+  it('agrees with `kairos report lifecycle --json` over its period: phases now, transitions, personas, referrals', async () => {
+    const run = withWorkspace(first.dir, ({ db }) => (db.$client.prepare(`SELECT value FROM settings WHERE key = ?`).get(DEMO_RUNS_KEY) as { value: string }).value);
+    const { from, to } = (JSON.parse(run) as { from: string; to: string }[])[0]!;
+    // The last tick runs at the period's end: one hour more takes in what it did.
+    const until = new Date(Date.parse(to) + 3_600_000).toISOString();
+    const out: string[] = [];
+    const code = await runCli(['report', 'lifecycle', '--json', '--from', from, '--to', until], testConfig(first.dir), { out: (l) => out.push(l), err: (l) => out.push(l) });
+    expect(code).toBe(0);
+    const report = JSON.parse(out.join('\n')) as LifecycleReport;
+    withWorkspace(first.dir, ({ db }) => {
+      const sql = db.$client;
+      const now = Object.fromEntries((sql.prepare(`SELECT phase, count(*) AS n FROM contacts GROUP BY phase`).all() as { phase: string; n: number }[]).map((r) => [r.phase, r.n]));
+      expect(Object.fromEntries(report.phases.map((p) => [p.phase, p.n]))).toEqual(Object.fromEntries(PHASE_KEYS.map((p) => [p, now[p] ?? 0])));
+      const flows = sql
+        .prepare(`SELECT from_phase AS f, to_phase AS t, count(*) AS n FROM phase_history WHERE at >= ? AND at < ? GROUP BY f, t`)
+        .all(Date.parse(from), Date.parse(until)) as { f: string | null; t: string; n: number }[];
+      const byKey = (list: { from: string | null; to: string; n: number }[]) => Object.fromEntries(list.map((x) => [`${x.from}>${x.to}`, x.n]));
+      expect(byKey(report.flows.filter((f) => f.from !== null))).toEqual(byKey(flows.map((x) => ({ from: x.f, to: x.t, n: x.n }))));
+      // A new contact's first phase is counted as a flow into prospect.
+      const created = (sql.prepare(`SELECT count(*) AS n FROM contacts`).get() as { n: number }).n;
+      expect(report.flows.find((f) => f.from === null && f.to === 'prospect')?.n).toBe(created);
+      const perPersona = sql.prepare(`SELECT persona_key AS persona, phase, count(*) AS n FROM contacts GROUP BY persona_key, phase`).all() as { persona: string | null; phase: string; n: number }[];
+      for (const persona of report.personas) {
+        const expected = Object.fromEntries(PHASE_KEYS.map((p) => [p, perPersona.find((r) => r.persona === persona.key && r.phase === p)?.n ?? 0]));
+        expect(persona.phases, String(persona.key)).toEqual(expected);
+      }
+      expect(report.referrals).toBe(summary.referrals);
     });
   });
 
