@@ -161,5 +161,23 @@ test('after a demo the dashboard shows the lifecycle moving, and a flow leads to
   await page.waitForURL((url) => url.pathname === '/contacts' && !url.searchParams.has('moved'));
   await page.waitForFunction((before) => !document.body.innerText.includes(before), filteredCount);
   await expect(page.getByText(/ of [\d,]+ contacts?$/).innerText()).resolves.toMatch(/ of 1\d\d contacts$/);
+
+  // One persona over custom dates: the figures narrow, the period is said in words, and the URL keeps both.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  const allChanges = Number((await flows.getByText(/phase changes in the period/).innerText()).split(' ')[0]!.replace(/,/g, ''));
+  await page.getByRole('combobox', { name: 'Persona' }).click();
+  await page.getByRole('option', { name: 'Researcher' }).click();
+  await page.getByRole('radiogroup', { name: 'Period' }).getByText('Custom', { exact: true }).click();
+  await page.getByLabel('From').fill('2026-11-01');
+  await page.getByLabel('To (included)').fill('2026-11-30');
+  await page.getByRole('button', { name: 'Apply dates' }).click();
+  await page.waitForURL((url) => url.searchParams.get('persona') === 'researcher' && url.searchParams.get('from') === '2026-11-01' && url.searchParams.get('to') === '2026-11-30');
+  await page.getByText('2026-11-01 to 2026-11-30 (UTC)').waitFor();
+  await page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null);
+  const researcherChanges = Number((await flows.getByText(/phase changes in the period/).innerText()).split(' ')[0]!.replace(/,/g, ''));
+  expect(researcherChanges).toBeGreaterThan(0);
+  expect(researcherChanges).toBeLessThan(allChanges);
+  await page.mouse.move(0, 0);
+  await screenshot(page, 'dashboard-05-persona-custom-period');
   await context.close();
 });
