@@ -22,6 +22,7 @@ import { PageHeader } from '../ui/PageHeader.tsx';
 import { ErrorState, LoadingState } from '../ui/QueryState.tsx';
 import { ContactJourneys } from './contact/ContactJourneys.tsx';
 import { HeldEmails } from './inbox/HeldEmails.tsx';
+import { ResendConfirmation } from './contact/ResendConfirmation.tsx';
 import { ContactReferrals } from './contact/ContactReferrals.tsx';
 import { formatDateTime, PersonaLabel, PhaseBadge, SubscriptionBadge, useContactLabels } from './contacts/contactUi.tsx';
 
@@ -192,6 +193,7 @@ export function ContactDetailPage() {
                 </Field>
                 <Field label="Subscription">
                   <SubscriptionBadge status={contact.subscription} />
+                  {contact.subscription === 'pending' && <ResendConfirmation contactId={contact.id} />}
                 </Field>
                 {contact.consentAt && (
                   <Field label="Consent recorded">
