@@ -220,6 +220,10 @@ export function ContactsPage() {
             >
               {describeMoved(movedLink.filter, labels.phaseLabel)}
             </Pill>
+            {/* The dashboard counts phase changes; someone who lapsed twice in the period is one contact here. */}
+            <Text size="xs" c="dimmed">
+              Each contact is listed once, however often they made this change.
+            </Text>
           </Group>
         )}
         {movedLink && !movedLink.ok && (
