@@ -34,16 +34,22 @@ function openingView(nodes: readonly JourneyNode[]): FitViewOptions {
 }
 const miniMapStyle = { width: 160, height: 108 };
 
-/** React Flow's own words for the canvas, in ours: steps and connections, and the keys that work on them. */
-const ariaLabelConfig: Partial<AriaLabelConfig> = {
-  'node.a11yDescription.default':
-    'Press Enter or Space to select this step, then the arrow keys to move it. C connects it to another step, E edits it, Delete removes it. Press ? for every key.',
-  'node.a11yDescription.keyboardDisabled': 'Press Enter or Space to select this step. Press ? for every key.',
+const CANVAS_WORDS: Partial<AriaLabelConfig> = {
   'node.a11yDescription.ariaLiveMessage': ({ direction }) => `Step moved ${direction}`,
   'edge.a11yDescription.default': 'Press Enter or Space to select this connection, then Delete to remove it.',
   'controls.ariaLabel': 'Zoom controls',
   'minimap.ariaLabel': 'Minimap of the journey',
-  'handle.ariaLabel': 'Input',
+};
+const EDITING_STEP = 'Press Enter or Space to select this step, then the arrow keys to move it. C connects it to another step, E edits it, Delete removes it. Press ? for every key.';
+const READING_STEP = 'Press Enter or Space to select this step. O shows the outline; press ? for every key.';
+
+/**
+ * React Flow's own words for the canvas, in ours: steps and connections, and the keys that work on them. React Flow
+ * reads the "keyboardDisabled" description while keyboard moves are on (12.12), so both keys carry the same text.
+ */
+const ariaLabelConfig: Record<'editing' | 'reading', Partial<AriaLabelConfig>> = {
+  editing: { ...CANVAS_WORDS, 'node.a11yDescription.default': EDITING_STEP, 'node.a11yDescription.keyboardDisabled': EDITING_STEP },
+  reading: { ...CANVAS_WORDS, 'node.a11yDescription.default': READING_STEP, 'node.a11yDescription.keyboardDisabled': READING_STEP },
 };
 
 /** "Welcome, email step": what a screen reader says on a canvas node, with its selection. */
@@ -165,7 +171,7 @@ export function Canvas() {
       nodes={labelledNodes}
       edges={labelledEdges}
       className={focus.flow}
-      ariaLabelConfig={ariaLabelConfig}
+      ariaLabelConfig={ariaLabelConfig[readOnly ? 'reading' : 'editing']}
       nodeTypes={nodeTypes}
       edgeTypes={edgeTypes}
       defaultEdgeOptions={defaultEdgeOptions}

@@ -135,6 +135,12 @@ test('an empty draft becomes a published trigger → email → exit by keyboard 
   await page.keyboard.press('f');
   await expect.poll(async () => (await focused(page)).nodeId).toBe(waitId);
   expect((await focused(page)).label).toBe('Wait step, selected');
+  // A screen reader hears, after the step's name, which keys work on it.
+  const description = await page.evaluate(() => {
+    const id = document.activeElement?.getAttribute('aria-describedby');
+    return id ? document.getElementById(id)?.textContent : null;
+  });
+  expect(description).toContain('C connects it to another step, E edits it, Delete removes it. Press ? for every key.');
   await screenshot(page, 'keyboard-02-step-focus');
   await page.keyboard.press('Delete');
   await announced(page, 'Step deleted');
