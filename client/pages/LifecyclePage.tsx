@@ -37,7 +37,9 @@ function cellKey(moment: string, personaKey: string | null): string {
   return `${moment}|${personaKey ?? '*'}`;
 }
 
-function MatrixCell({ moment, momentLabel, persona, personaName, journeys, inPhase }: {
+const running = (j: CellJourney) => j.status === 'live' || j.status === 'paused';
+
+function MatrixCell({ moment, momentLabel, persona, personaName, journeys, inPhase, coveredBy }: {
   moment: string;
   momentLabel: string;
   persona: string | null;
@@ -45,8 +47,12 @@ function MatrixCell({ moment, momentLabel, persona, personaName, journeys, inPha
   journeys: CellJourney[];
   /** The column's contacts in the moment's phases now, with the phases' names. */
   inPhase: { n: number; phases: string } | null;
+  /** In a persona's column: the all-personas journey that already runs for this moment, if any. */
+  coveredBy: CellJourney | null;
 }) {
   const createHref = `/journeys/new?moment=${moment}&persona=${persona ?? 'all'}`;
+  // A cell with a running journey shows it, not an invitation to make a second one (publishing warns about that too).
+  const hasRunning = journeys.some(running);
   return (
     <Stack gap={6} align="flex-start">
       {journeys.map((j) => (
@@ -68,16 +74,23 @@ function MatrixCell({ moment, momentLabel, persona, personaName, journeys, inPha
           {count.format(inPhase.n)} {inPhase.n === 1 ? 'contact' : 'contacts'} in {inPhase.phases}
         </Text>
       )}
-      <Button
-        component={Link}
-        to={createHref}
-        size="compact-xs"
-        variant={journeys.length === 0 ? 'light' : 'subtle'}
-        leftSection={<IconPlus size={12} aria-hidden />}
-        aria-label={`Create journey: ${momentLabel}, ${personaName}`}
-      >
-        Create journey
-      </Button>
+      {!hasRunning && coveredBy && (
+        <Text size="xs" c="dimmed">
+          Covered by <Anchor component={Link} to={`/journeys/${coveredBy.id}`} size="xs">{coveredBy.name}</Anchor> (all personas)
+        </Text>
+      )}
+      {!hasRunning && (
+        <Button
+          component={Link}
+          to={createHref}
+          size="compact-xs"
+          variant={journeys.length === 0 && !coveredBy ? 'light' : 'subtle'}
+          leftSection={<IconPlus size={12} aria-hidden />}
+          aria-label={`${coveredBy ? 'Create a persona journey' : 'Create journey'}: ${momentLabel}, ${personaName}`}
+        >
+          {coveredBy ? 'Create a persona journey' : 'Create journey'}
+        </Button>
+      )}
     </Stack>
   );
 }
@@ -158,6 +171,7 @@ export function LifecyclePage() {
                         personaName={c.name}
                         journeys={byCell.get(cellKey(m.key, c.key)) ?? []}
                         inPhase={inPhase(m.key, c.key)}
+                        coveredBy={c.key === null ? null : ((byCell.get(cellKey(m.key, null)) ?? []).find(running) ?? null)}
                       />
                     </Table.Td>
                   ))}
