@@ -266,4 +266,16 @@ test('simulate a contact through the opt-in journey and see the path; on a live 
   expect(path[5]).toContain('Took “no”');
   expect(path[7]).toContain('Completed the journey');
   await screenshot(page, 'contact-01-journeys');
+
+  // The matrix shows the live journey in its cell instead of offering to create a second one; each persona's cell
+  // says the all-personas journey covers it.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Lifecycle' }).click();
+  const matrix = page.getByRole('table', { name: 'Lifecycle matrix' });
+  // The journey's own cell, and the three persona cells it covers, link to it.
+  await matrix.getByRole('link', { name: 'Opt-in · All personas' }).first().waitFor();
+  await expect(matrix.getByRole('link', { name: 'Opt-in · All personas' }).count()).resolves.toBe(4);
+  await expect(matrix.getByRole('link', { name: 'Create journey: Opt-in, All personas' }).count()).resolves.toBe(0);
+  await matrix.getByRole('link', { name: 'Create a persona journey: Opt-in, Bargain hunter' }).waitFor();
+  await expect(matrix.getByText('Covered by').count()).resolves.toBe(3);
+  await screenshot(page, 'matrix-01-live-cell');
 });
