@@ -76,7 +76,7 @@ function MatrixCell({ moment, momentLabel, persona, personaName, journeys, inPha
       )}
       {!hasRunning && coveredBy && (
         <Text size="xs" c="dimmed">
-          Covered by <Anchor component={Link} to={`/journeys/${coveredBy.id}`} size="xs">{coveredBy.name}</Anchor> (all personas)
+          Covered by <Anchor component={Link} to={`/journeys/${coveredBy.id}`} size="xs" underline="always">{coveredBy.name}</Anchor> (all personas)
         </Text>
       )}
       {!hasRunning && (

@@ -93,7 +93,7 @@ function TestSendModal({ opened, onClose, send }: { opened: boolean; onClose(): 
         color: 'teal',
         title: 'Test email sent',
         // Notifications render outside the router: a Link would have no router to use, the captured navigate does.
-        message: result.mode === 'development' ? <>Sent to {to}. <Anchor component="button" size="sm" onClick={() => navigate('/inbox')}>Open the Inbox</Anchor></> : `Sent to ${to}.`,
+        message: result.mode === 'development' ? <>Sent to {to}. <Anchor component="button" size="sm" underline="always" onClick={() => navigate('/inbox')}>Open the Inbox</Anchor></> : `Sent to ${to}.`,
       });
       onClose();
     } catch (err) {

@@ -6,8 +6,9 @@ import { errorMessage } from '../api/trpc.ts';
 export function LoadingState({ label }: { label: string }) {
   return (
     <Center py="xl">
-      <Stack align="center" gap="xs">
-        <Loader aria-label={label} />
+      {/* A status: the label is read out; the spinner beside it is its picture. */}
+      <Stack align="center" gap="xs" role="status">
+        <Loader />
         <Text size="sm" c="dimmed">
           {label}
         </Text>

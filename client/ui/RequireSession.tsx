@@ -8,7 +8,7 @@ import { ErrorState } from './QueryState.tsx';
 export function FullPageLoader({ label }: { label: string }) {
   return (
     <Center h="100vh">
-      <Loader aria-label={label} />
+      <Loader role="progressbar" aria-label={label} />
     </Center>
   );
 }

@@ -5,6 +5,7 @@
 // (white on teal 7), placeholders. The resolver below keeps each colour's hue and darkens (lightens in the dark
 // scheme) only as far as needed for 4.5:1 against the backgrounds it is shown on.
 import {
+  Alert,
   Autocomplete,
   createTheme,
   DEFAULT_THEME,
@@ -40,6 +41,7 @@ export const theme = createTheme({
     Autocomplete: Autocomplete.extend(LISTBOX_SCROLLS),
     TagsInput: TagsInput.extend(LISTBOX_SCROLLS),
     // The close "×" has no text: it is named for screen readers.
+    Alert: Alert.extend({ defaultProps: { closeButtonLabel: 'Close' } }),
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     Drawer: Drawer.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }),
     // A menu holds menu items only: no focus placeholder (a presentational element in the tab sequence) inside it.

@@ -214,6 +214,17 @@ test('no serious or critical violation on any page of the app, empty and with da
   await page.getByRole('region', { name: 'Step settings' }).getByRole('heading', { name: 'Email' }).waitFor();
   findings.push(...(await audit(page, 'journey editor: step selected')));
   await screenshot(page, 'a11y-editor-selected');
+  // The outline beside the canvas, and the list of keyboard shortcuts.
+  await page.getByRole('button', { name: 'Outline', exact: true }).click();
+  await page.locator('[data-journey-outline]').waitFor();
+  findings.push(...(await audit(page, 'journey editor: outline')));
+  await page.getByRole('button', { name: 'Outline', exact: true }).click();
+  await page.locator('[data-journey-outline]').waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  findings.push(...(await audit(page, 'journey editor: keyboard shortcuts')));
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached' });
 
   await page.getByRole('button', { name: 'Simulate' }).click();
   const simulator = page.getByRole('dialog', { name: /Simulate a contact/ });
@@ -282,6 +293,10 @@ test('no serious or critical violation on any page of the app, empty and with da
   await page.keyboard.press('Escape');
   await openSection(page, 'Templates');
   await screenshot(page, 'a11y-templates');
+  await page.getByRole('link', { name: /^Footer/ }).click();
+  await page.getByRole('heading', { name: 'Footer', level: 1 }).waitFor();
+  await page.getByRole('textbox', { name: 'Footer (MJML with Liquid)' }).waitFor();
+  findings.push(...(await audit(page, 'partial editor')));
 
   // The Inbox with an email open (a visitor subscribes through the hosted form).
   const visitor = await context.newPage();

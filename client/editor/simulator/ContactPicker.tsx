@@ -16,7 +16,7 @@ export function usePickedContact(id: string | null) {
 
 function PickedContact({ id }: { id: string }) {
   const picked = usePickedContact(id);
-  if (picked.isPending) return <Loader size="xs" aria-label="Loading the contact" />;
+  if (picked.isPending) return <Loader size="xs" role="progressbar" aria-label="Loading the contact" />;
   if (picked.isError) {
     return (
       <Text size="xs" c="red">

@@ -32,7 +32,7 @@ export function HeldEmails({ contactId = null }: { contactId?: string | null }) 
             <Group gap="xs" wrap="wrap">
               <Text size="sm" span>
                 {h.templateName ?? h.templateId}
-                {contactId === null && <> to <Anchor component={Link} to={`/contacts/${h.contactId}`} size="sm">{h.email}</Anchor></>}
+                {contactId === null && <> to <Anchor component={Link} to={`/contacts/${h.contactId}`} size="sm" underline="always">{h.email}</Anchor></>}
                 {h.journeyName && <> ({h.journeyName})</>}: {h.description}
               </Text>
               {me.data?.role === 'admin' && (

@@ -80,7 +80,7 @@ export function PreviewPane({
         <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
           <ContactPicker value={contactId} onChange={onContactChange} />
           <Group gap="xs">
-            {pending && <Loader size="xs" aria-label="Updating the preview" />}
+            {pending && <Loader size="xs" role="progressbar" aria-label="Updating the preview" />}
             <SegmentedControl size="xs" aria-label="Preview width" value={width} onChange={(v) => setWidth(v as FrameWidth)} data={[{ value: 'desktop', label: 'Desktop' }, { value: 'mobile', label: 'Mobile' }]} />
             <SegmentedControl size="xs" aria-label="Preview part" value={view} onChange={(v) => setView(v as 'html' | 'text')} data={[{ value: 'html', label: 'HTML' }, { value: 'text', label: 'Text' }]} />
           </Group>
