@@ -72,7 +72,7 @@ function withLabel(node: JourneyNode): JourneyNode {
   return labelled;
 }
 
-/** "Condition (yes) → Exit" instead of React Flow's "Edge from cond_x to exit_y"; unchanged edges keep their object. */
+/** "Connection Condition (yes) → Exit" instead of React Flow's "Edge from cond_x to exit_y"; unchanged edges keep their object. */
 function useLabelledEdges(edges: JourneyEdgeType[], nodes: JourneyNode[]): JourneyEdgeType[] {
   const cache = useRef(new Map<string, { edge: JourneyEdgeType; label: string; labelled: JourneyEdgeType }>());
   const previousOut = useRef<JourneyEdgeType[] | null>(null);
@@ -92,12 +92,10 @@ function useLabelledEdges(edges: JourneyEdgeType[], nodes: JourneyNode[]): Journ
       next.set(e.id, { edge: e, label, labelled });
       return labelled;
     });
-    const previous = cache.current;
     cache.current = next;
     // Moving a step changes no edge: hand React Flow the same array then.
-    if (previousOut.current && previousOut.current.length === out.length && out.every((e, i) => e === previousOut.current![i]) && previous.size === next.size) {
-      return previousOut.current;
-    }
+    const last = previousOut.current;
+    if (last && last.length === out.length && out.every((e, i) => e === last[i])) return last;
     previousOut.current = out;
     return out;
   }, [edges, nodes]);
