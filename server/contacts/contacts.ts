@@ -1,5 +1,6 @@
 // A contact's life on the write side: creating, changing traits, recording events, setting phases. Ingestion,
 // import, consent and the executor all go through these, so rules apply the same way everywhere.
+import { decidePersona } from '../../shared/contacts/personaRules.ts';
 import { displayName, isTimeZone, mergeTraits, searchTerms } from '../../shared/contacts/traits.ts';
 import { isForwardMove, type PhaseKey } from '../../shared/lifecycle/phases.ts';
 import type { Clock } from '../clock.ts';
@@ -8,7 +9,7 @@ import { ContactNotFoundError } from './consent.ts';
 import { getContact, getContactByEmail, insertContact, replaceSearchTerms, saveContact, writeEvent, type ContactState } from './db.ts';
 import { timeOrderedId } from '../ids.ts';
 import { transitionPhase } from './phases.ts';
-import { applyLifecycle, loadRules, reassignPersona, type WorkspaceRules } from './rules.ts';
+import { applyLifecycle, databaseFacts, loadRules, reassignPersona, type WorkspaceRules } from './rules.ts';
 
 export function newContactId(nowMs: number): string {
   return timeOrderedId('c_', nowMs);
@@ -76,9 +77,15 @@ export function findOrCreateContact(
     const before = existing ? { email: existing.email, name: existing.name } : null;
     const traitsChanged = applyTraits(contact, input.traits ?? {}, now);
     if (!existing) {
-      // Written before its persona is decided: a $persona_entered event refers to the contact's row.
+      // The persona is decided before the row is written (its first phase is counted for that persona), and its
+      // $persona_entered event written after (the event refers to the row).
+      const decision = decidePersona(rules.personas, contact.traits, databaseFacts(db, contact, now, false));
+      contact.personaKey = decision.key;
+      contact.personaSource = decision.source;
       persistContact(db, contact, null);
-      if (reassignPersona(db, rules, contact, now, false)) saveContact(db, contact);
+      if (decision.key !== null) {
+        writeEvent(db, { contactId: contact.id, name: '$persona_entered', properties: { persona: decision.key, from: null }, timestamp: now, receivedAt: now });
+      }
     } else if (traitsChanged) {
       reassignPersona(db, rules, contact, now);
       persistContact(db, contact, before);

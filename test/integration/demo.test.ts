@@ -146,6 +146,9 @@ describe('a small demo on a fresh DATA_DIR', () => {
       for (const persona of report.personas) {
         const expected = Object.fromEntries(PHASE_KEYS.map((p) => [p, perPersona.find((r) => r.persona === persona.key && r.phase === p)?.n ?? 0]));
         expect(persona.phases, String(persona.key)).toEqual(expected);
+        // Every contact of the persona came in during the period: its flows into prospect count them all.
+        const total = Object.values(expected).reduce((a, b) => a + b, 0);
+        expect(persona.flows.find((f) => f.from === null && f.to === 'prospect')?.n ?? 0, String(persona.key)).toBe(total);
       }
       expect(report.referrals).toBe(summary.referrals);
     });
@@ -207,5 +210,8 @@ describe('the subscribe request the demo makes', () => {
     expect(row).toEqual({ persona: 'researcher', subscription: 'pending' });
     const events = ws.db.$client.prepare('SELECT name FROM events WHERE contact_id = ? ORDER BY id').all(result.contactId) as { name: string }[];
     expect(events.map((e) => e.name)).toContain('$persona_entered');
+    // Its first phase counts for the persona it came with, so each persona's flows add up to its contacts.
+    const firsts = ws.db.$client.prepare(`SELECT persona_key AS persona, n FROM daily_counts WHERE metric = 'phase_flow' AND key = '>prospect'`).all();
+    expect(firsts).toEqual([{ persona: 'researcher', n: 1 }]);
   });
 });
