@@ -223,7 +223,7 @@ function EditorLayout({ journey, references, momentLabel, canEdit, onReload, sto
         busy={busy}
         onRename={onRename}
         onRetrySave={() => void autosave.flush()}
-        onPublish={() => (journey.currentVersion === null ? void doPublish() : setMigrationOpen(true))}
+        onPublish={() => setMigrationOpen(true)}
         onPause={() => void changeStatus('pause', pause.mutateAsync)}
         onResume={() => void changeStatus('resume', resume.mutateAsync)}
         onArchive={() => setArchiveOpen(true)}
@@ -274,6 +274,8 @@ function EditorLayout({ journey, references, momentLabel, canEdit, onReload, sto
       <MigrationDialog
         opened={migrationOpen}
         nextVersion={(journey.currentVersion ?? 0) + 1}
+        journeyId={journey.id}
+        firstPublish={journey.currentVersion === null}
         publishing={busy === 'publish'}
         onCancel={() => setMigrationOpen(false)}
         onConfirm={(choice) => void doPublish(choice)}

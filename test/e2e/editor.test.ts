@@ -136,6 +136,12 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   // Publish: version 1 goes live.
   await waitSaved(page);
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  // Publishing asks first, with what will happen: who enters from now on and when the first email goes out.
+  const confirm = page.getByRole('dialog', { name: 'Publish this journey' });
+  await confirm.getByText('Contacts enter once when they confirm their subscription from now on', { exact: false }).waitFor();
+  await confirm.getByText(/^The first email, “Welcome”, goes out as soon as a contact enters/).waitFor();
+  await screenshot(page, 'editor-04b-publish-confirm');
+  await confirm.getByRole('button', { name: 'Publish and go live' }).click();
   await page.getByText('Version 1 published').waitFor();
   await page.getByText('Live', { exact: true }).first().waitFor();
   await page.getByText('v1', { exact: true }).waitFor();

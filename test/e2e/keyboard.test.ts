@@ -232,6 +232,11 @@ test('an empty draft becomes a published trigger → email → exit by keyboard 
   await tabTo(page, 'Publish', { backwards: true, max: 3 });
   await screenshot(page, 'keyboard-06-publish-focus');
   await page.keyboard.press('Enter');
+  // Publishing asks first, saying what will happen; its button is reached by Tab inside the dialog.
+  const confirm = page.getByRole('dialog', { name: 'Publish this journey' });
+  await confirm.getByText('What happens when you publish').waitFor();
+  await tabTo(page, 'Publish and go live', { max: 8 });
+  await page.keyboard.press('Enter');
   await page.getByText('Version 1 published').waitFor();
   await page.getByText('Live', { exact: true }).first().waitFor();
 

@@ -188,6 +188,7 @@ test('simulate a contact through the opt-in journey and see the path; on a live 
   // Publish: version 1 goes live, and figures appear at zero.
   await page.getByText(/^(Draft )?[Ss]aved$/).waitFor();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Publish this journey' }).getByRole('button', { name: 'Publish and go live' }).click();
   await page.getByText('Version 1 published').waitFor();
   await page.getByTestId('figures-welcome').waitFor();
   await expect(page.getByTestId('journey-figures').getAttribute('aria-label')).resolves.toBe('Journey figures: 0 enrolled, 0 converted');
