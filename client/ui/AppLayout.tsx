@@ -34,6 +34,8 @@ function AccountMenu() {
         <UnstyledButton>
           <Group gap="xs">
             <VisuallyHidden>Account:</VisuallyHidden>
+            {/* On a phone the name is not shown: screen readers still hear it. */}
+            <VisuallyHidden hiddenFrom="sm">{me.data.name}</VisuallyHidden>
             <Avatar name={me.data.name} color="initials" size="sm" aria-hidden />
             <Text size="sm" fw={500} visibleFrom="sm">
               {me.data.name}

@@ -239,6 +239,10 @@ test('no serious or critical violation on any page of the app, empty and with da
 
   await page.getByText('Saved', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  const firstPublish = page.getByRole('dialog', { name: 'Publish this journey' });
+  await firstPublish.getByText('What happens when you publish').waitFor();
+  findings.push(...(await audit(page, 'journey editor: publish, what happens')));
+  await firstPublish.getByRole('button', { name: 'Publish and go live' }).click();
   await page.getByText('Version 1 published').waitFor();
   findings.push(...(await audit(page, 'journey editor: live')));
   // Publishing again asks where contacts in flight go; a step on its own cannot be published, and the refusal lists why.
@@ -248,7 +252,7 @@ test('no serious or critical violation on any page of the app, empty and with da
   await page.getByText('Saved', { exact: true }).waitFor();
   await page.getByRole('button', { name: 'Publish changes' }).click();
   const migration = page.getByRole('dialog', { name: 'Publish version 2' });
-  await migration.waitFor();
+  await migration.getByText('What happens when you publish').waitFor();
   findings.push(...(await audit(page, 'journey editor: publish with contacts in flight')));
   await migration.getByRole('button', { name: 'Publish version 2' }).click();
   await page.getByRole('dialog', { name: 'This journey cannot be published yet' }).waitFor();
@@ -323,6 +327,16 @@ test('no serious or critical violation on any page of the app, empty and with da
   await page.goto(`${server.url}/no-such-page`);
   await page.getByRole('heading', { level: 1 }).waitFor();
   findings.push(...(await audit(page, 'not found')));
+
+  // At phone width: the navigation behind its button, the account button without its visible name.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${server.url}/contacts`);
+  await page.getByRole('table', { name: 'Contacts' }).waitFor();
+  await page.getByRole('button', { name: 'Account: Ana Owner' }).waitFor();
+  findings.push(...(await audit(page, 'contacts, phone width')));
+  await page.getByRole('button', { name: 'Toggle navigation' }).click();
+  await nav(page, 'Templates').waitFor();
+  findings.push(...(await audit(page, 'navigation open, phone width')));
 
   // Sign-in, in a context without a session.
   const anonymous = await browser.newContext({ viewport: { width: 1280, height: 800 } });
