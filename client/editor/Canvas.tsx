@@ -125,6 +125,7 @@ export function Canvas() {
   const labelledNodes = useMemo(() => nodes.map(withLabel), [nodes]);
   const labelledEdges = useLabelledEdges(edges, nodes);
   const [opening] = useState(() => openingView(store.getState().nodes));
+  const [mapShown, setMapShown] = useState(false);
   const large = nodes.length > LARGE_JOURNEY;
   // An edge dragged off its target and dropped on the pane is deleted (the React Flow pattern).
   const reconnected = useRef(true);
@@ -196,9 +197,9 @@ export function Canvas() {
       aria-label="Journey canvas"
     >
       <Background gap={24} color="var(--mantine-color-gray-3)" />
-      <MiniMap pannable zoomable style={miniMapStyle} nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap of the journey" />
+      {mapShown && <MiniMap pannable zoomable style={miniMapStyle} nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap of the journey" />}
       <Controls showInteractive={false} fitViewOptions={fitViewOptions} />
-      <CanvasTools readOnly={readOnly} />
+      <CanvasTools readOnly={readOnly} map={{ shown: mapShown, toggle: () => setMapShown((v) => !v) }} />
     </ReactFlow>
   );
 }

@@ -130,13 +130,17 @@ export interface HeaderProps {
 }
 
 /** Moment and persona, then status, version and save state; the first gives way when the name needs the room. */
-function JourneyFacts(props: Pick<HeaderProps, 'momentLabel' | 'personaName' | 'status' | 'currentVersion' | 'saveStatus' | 'onRetrySave'>) {
+function JourneyFacts(props: Pick<HeaderProps, 'name' | 'momentLabel' | 'personaName' | 'status' | 'currentVersion' | 'saveStatus' | 'onRetrySave'>) {
   const readOnly = useEditorReadOnly();
+  const where = `${props.momentLabel} · ${props.personaName}`;
   return (
     <Group gap={8} wrap="nowrap" miw={0}>
-      <Text size="xs" c="dimmed" truncate="end" miw={0} title={`${props.momentLabel} · ${props.personaName}`}>
-        {props.momentLabel} · {props.personaName}
-      </Text>
+      {/* A journey named after its cell (the default name) says so once, in its name. */}
+      {props.name.trim() !== where && (
+        <Text size="xs" c="dimmed" truncate="end" miw={0} title={where}>
+          {where}
+        </Text>
+      )}
       <Group gap={6} wrap="nowrap" className={classes.keep}>
         <JourneyStatusBadge status={props.status} />
         {props.currentVersion !== null && (

@@ -56,6 +56,8 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   await page.waitForURL(/\/journeys\/[0-9a-f-]{36}$/);
   const journeyUrl = page.url();
   await page.getByRole('heading', { name: 'Opt-in · Bargain hunter', level: 1 }).waitFor();
+  // Named after its cell, the journey says so once: the header does not repeat the name as its moment and persona.
+  await expect(page.getByText('Opt-in · Bargain hunter', { exact: true }).count()).resolves.toBe(1);
   await node(page, 'clicked_welcome').waitFor();
   expect((await canvasGraph(page)).nodes).toEqual(
     ['clicked_welcome', 'exit', 'second_welcome', 'set_engaged', 'set_subscriber', 'trigger', 'wait_2d', 'welcome'].sort(),
@@ -150,6 +152,12 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
     ['clicked_welcome', 'exit', 'second_welcome', 'set_engaged', 'set_subscriber', 'trigger', 'wait_2d', 'welcome', waitId, emailId].sort(),
   );
   await screenshot(page, 'editor-05-published');
+  // The minimap stays off the canvas until asked for (it covered steps in the corner where toasts show).
+  await expect(page.locator('.react-flow__minimap').count()).resolves.toBe(0);
+  await page.getByRole('button', { name: 'Minimap', exact: true }).click();
+  await page.locator('.react-flow__minimap').waitFor();
+  await page.getByRole('button', { name: 'Minimap', exact: true }).click();
+  await page.locator('.react-flow__minimap').waitFor({ state: 'detached' });
 
   // Reload: the same graph, live at version 1, with version 1 in the history.
   await page.reload();
