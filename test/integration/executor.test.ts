@@ -341,10 +341,10 @@ describe('executor', () => {
 
     const f = journeyFigures(db, journey);
     expect(f).toMatchObject({ enrolled: 3, converted: 1 });
-    expect(f.nodes.big).toEqual({ entered: 3, waiting: 0, passed: 3 });
+    expect(f.nodes.big).toEqual({ entered: 3, waiting: 0, passed: 3, held: 0 });
     expect(f.edges['big:yes']).toBe(2);
     expect(f.edges['big:no']).toBe(1);
-    expect(f.nodes.w).toEqual({ entered: 3, waiting: 0, passed: 3 });
+    expect(f.nodes.w).toEqual({ entered: 3, waiting: 0, passed: 3, held: 0 });
     expect(f.nodes.x!.entered).toBe(3);
 
     const runs = contactJourneys(db, savers[0]!);

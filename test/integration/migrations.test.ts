@@ -58,10 +58,10 @@ describe('0001_executor_hot_path', () => {
     ]);
     const figures = journeyFigures(db, 'j1');
     expect(figures.nodes).toEqual({
-      t: { entered: 2, waiting: 0, passed: 2 },
-      vip: { entered: 2, waiting: 0, passed: 2 },
-      w: { entered: 2, waiting: 1, passed: 1 },
-      x: { entered: 1, waiting: 0, passed: 0 },
+      t: { entered: 2, waiting: 0, passed: 2, held: 0 },
+      vip: { entered: 2, waiting: 0, passed: 2, held: 0 },
+      w: { entered: 2, waiting: 1, passed: 1, held: 0 },
+      x: { entered: 1, waiting: 0, passed: 0, held: 0 },
     });
     expect(figures.edges).toEqual({ 't:next': 2, 'vip:yes': 1, 'vip:no': 1, 'w:next': 1 });
     // The identity of a run is still unique after the index was rebuilt contact-first.
