@@ -89,7 +89,8 @@ export function AppLayout() {
           />
         ))}
       </AppShell.Navbar>
-      <AppShell.Main bg="gray.0">
+      {/* The page is grey 0 in the light scheme, dark 8 in a dark one, so text colours keep their contrast in both. */}
+      <AppShell.Main bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))">
         <Outlet />
       </AppShell.Main>
     </AppShell>

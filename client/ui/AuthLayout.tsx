@@ -5,7 +5,7 @@ import { Logo } from './Logo.tsx';
 
 export function AuthLayout({ title, intro, children }: { title: string; intro: ReactNode; children: ReactNode }) {
   return (
-    <Box component="main" bg="gray.0" mih="100vh" py={64} px="md">
+    <Box component="main" bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))" mih="100vh" py={64} px="md">
       <Center>
         <Stack w="100%" maw={420} gap="lg">
           <Center>

@@ -8,7 +8,7 @@ export function Logo({ size = 'lg' }: { size?: 'lg' | 'xl' }) {
       <ThemeIcon variant="filled" radius="md" size={size === 'xl' ? 'lg' : 'md'} aria-hidden>
         <IconHourglassHigh size={size === 'xl' ? 20 : 16} />
       </ThemeIcon>
-      <Text fw={700} size={size} c="indigo.9">
+      <Text fw={700} size={size} c="light-dark(var(--mantine-color-indigo-9), var(--mantine-color-indigo-2))">
         Kairos
       </Text>
     </Group>
