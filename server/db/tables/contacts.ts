@@ -49,6 +49,8 @@ export const contacts = sqliteTable(
     index('contacts_subscription_idx').on(t.subscription, t.id),
     // The daily lapse check reads, per lapsing phase, contacts inactive since before the cutoff.
     index('contacts_phase_active_idx').on(t.phase, t.lastActiveAt),
+    // Contacts per persona and phase (the dashboard, the matrix cells) as an index-only count, not a read of every row.
+    index('contacts_persona_phase_idx').on(t.personaKey, t.phase),
     // Who a contact referred: the contact page lists them. Partial: most contacts were referred by nobody.
     index('contacts_referred_by_idx').on(t.referredBy).where(sql`referred_by IS NOT NULL`),
   ],

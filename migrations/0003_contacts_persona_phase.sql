@@ -1,0 +1,1 @@
+CREATE INDEX `contacts_persona_phase_idx` ON `contacts` (`persona_key`,`phase`);
