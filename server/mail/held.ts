@@ -20,18 +20,8 @@ export interface HeldEmail {
   description: string;
 }
 
-interface Row {
-  messageId: string;
-  contactId: string;
-  email: string;
-  templateId: string;
-  templateName: string | null;
-  journeyId: string | null;
-  journeyName: string | null;
-  nodeId: string | null;
-  error: string | null;
-  timezone: string | null;
-}
+/** A held message as read, before its note is parsed and its zone settled. */
+type Row = Omit<HeldEmail, 'reason' | 'until' | 'timezone' | 'description'> & { error: string | null; timezone: string | null };
 
 const SELECT = `SELECT m.id AS messageId, m.contact_id AS contactId, c.email, m.template_id AS templateId, t.name AS templateName,
   m.journey_id AS journeyId, j.name AS journeyName, m.node_id AS nodeId, m.error, c.timezone
