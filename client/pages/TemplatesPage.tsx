@@ -158,7 +158,7 @@ export function TemplatesPage() {
                     <Table.Tr>
                       <Table.Th>Template</Table.Th>
                       <Table.Th>Subject</Table.Th>
-                      <Table.Th w={130}>Layout</Table.Th>
+                      <Table.Th w={170}>Layout</Table.Th>
                       <Table.Th w={90}>Version</Table.Th>
                       <Table.Th w={150}>Updated</Table.Th>
                     </Table.Tr>
@@ -180,7 +180,8 @@ export function TemplatesPage() {
                           </Text>
                         </Table.Td>
                         <Table.Td>
-                          <Badge variant="light" color={t.layout === 'transactional' ? 'gray' : 'indigo'}>
+                          {/* Never cut: the layout's name is the whole point of the column. */}
+                          <Badge variant="light" color={t.layout === 'transactional' ? 'gray' : 'indigo'} style={{ overflow: 'visible' }} miw="max-content">
                             {t.layout ?? 'none'}
                           </Badge>
                         </Table.Td>

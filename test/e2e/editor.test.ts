@@ -59,6 +59,9 @@ test('from the matrix to a published opt-in journey, reloaded, exported and impo
   // Named after its cell, the journey says so once: the header does not repeat the name as its moment and persona.
   await expect(page.getByText('Opt-in · Bargain hunter', { exact: true }).count()).resolves.toBe(1);
   await node(page, 'clicked_welcome').waitFor();
+  // A condition's name wraps instead of being cut: "Clicked the welcome email?" fits whole.
+  const nameBox = node(page, 'clicked_welcome').getByText('Clicked the welcome email?', { exact: true });
+  expect(await nameBox.evaluate((e) => e.scrollHeight <= e.clientHeight && e.scrollWidth <= e.clientWidth)).toBe(true);
   expect((await canvasGraph(page)).nodes).toEqual(
     ['clicked_welcome', 'exit', 'second_welcome', 'set_engaged', 'set_subscriber', 'trigger', 'wait_2d', 'welcome'].sort(),
   );

@@ -72,6 +72,10 @@ test('subscribe, confirm from the Inbox, edit a template with live preview, test
   await page.getByRole('heading', { name: 'Templates', level: 1 }).waitFor();
   await page.getByRole('table', { name: 'Opt-in templates' }).waitFor();
   await screenshot(page, 'email-05-templates');
+  // Layout badges and subjects read whole: no badge cut to "MARKETI…", no raw Liquid in the subject column.
+  const cut = await page.locator('table .mantine-Badge-label').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+  expect(cut).toEqual([]);
+  await page.getByRole('table', { name: 'Opt-in templates' }).getByText('Welcome to Kairos Shop, Alex').waitFor();
   await page.getByRole('link', { name: 'Welcome', exact: true }).click();
   await page.getByRole('heading', { name: 'Welcome', level: 1 }).waitFor();
   const preview = page.frameLocator('iframe[title="Email preview"]');

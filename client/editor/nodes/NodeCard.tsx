@@ -58,9 +58,9 @@ export function NodeCard({ id, kind, data, selected, summary, children }: NodeCa
         <span className={classes.icon} aria-hidden>
           <Icon size={16} stroke={1.8} />
         </span>
-        <div className={classes.title}>
+        <div className={classes.title} title={title}>
           {data.name && <span className={classes.kind}>{def.label}</span>}
-          {title}
+          <span className={classes.name}>{title}</span>
         </div>
         {issueCount > 0 && (
           <span className={classes.warning} title={issueCount > 1 ? `${firstIssue} (+${issueCount - 1} more)` : firstIssue}>
