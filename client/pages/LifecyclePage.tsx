@@ -58,7 +58,7 @@ function MatrixCell({ moment, momentLabel, persona, personaName, journeys, inPha
       {journeys.map((j) => (
         <Stack key={j.id} gap={0}>
           <Group gap={6} wrap="nowrap">
-            <Anchor component={Link} to={`/journeys/${j.id}`} size="sm" lineClamp={1}>
+            <Anchor component={Link} to={`/journeys/${j.id}`} size="sm" lineClamp={2} title={j.name}>
               {j.name}
             </Anchor>
             {/* The name gives way when the column is narrow; the status stays whole. */}

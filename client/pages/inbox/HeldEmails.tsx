@@ -4,11 +4,16 @@ import { Alert, Anchor, Button, Group, List, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconClockPause } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage, useTRPC } from '../../api/trpc.ts';
 
+/** Held emails shown before "Show all": the Inbox stays readable when a whole night's mail waits. */
+const FIRST = 3;
+
 export function HeldEmails({ contactId = null }: { contactId?: string | null }) {
   const trpc = useTRPC();
+  const [expanded, setExpanded] = useState(false);
   const queryClient = useQueryClient();
   const held = useQuery({ ...trpc.inbox.held.queryOptions({ contactId }), refetchInterval: 15_000 });
   const me = useQuery(trpc.users.me.queryOptions());
@@ -27,7 +32,7 @@ export function HeldEmails({ contactId = null }: { contactId?: string | null }) 
   return (
     <Alert icon={<IconClockPause aria-hidden />} color="yellow" variant="light" mb="md" title={title}>
       <List size="sm" spacing={4}>
-        {items.map((h) => (
+        {(expanded ? items : items.slice(0, FIRST)).map((h) => (
           <List.Item key={h.messageId}>
             <Group gap="xs" wrap="wrap">
               <Text size="sm" span>
@@ -44,7 +49,12 @@ export function HeldEmails({ contactId = null }: { contactId?: string | null }) 
           </List.Item>
         ))}
       </List>
-      {total > items.length && <Text size="xs" mt={4}>…and {total - items.length} more.</Text>}
+      {!expanded && items.length > FIRST && (
+        <Button size="compact-xs" variant="subtle" mt={4} onClick={() => setExpanded(true)}>
+          Show all {total.toLocaleString()}
+        </Button>
+      )}
+      {expanded && total > items.length && <Text size="xs" mt={4}>…and {total - items.length} more, released soonest first.</Text>}
     </Alert>
   );
 }
