@@ -1,0 +1,199 @@
+// The experiment report: every statistic of one split (or journey holdout) from its daily cumulative counts, shaped as
+// the `experiments report --json` answer of issue 13 (rates and differences as fractions). Pure: the server counts,
+// this decides.
+import { compareProportions, compareRevenue, proportionDifference, revenueDifference, type FixedComparison } from './compare.ts';
+import { probabilityBestProportions, probabilityBestRevenue } from './bayes.ts';
+import { holmAdjust } from './holm.ts';
+import { contactsStillNeeded, sampleSizePerArmMeans } from './power.ts';
+import { revenueMoments, summarizeProportion, summarizeRevenue, type ArmSummary, type ProportionCounts, type RevenueCounts } from './proportions.ts';
+import { mixingVariance, sequentialTest, type Look } from './sequential.ts';
+import { sampleRatioMismatch } from './srm.ts';
+import { experimentVerdict, type Verdict, type VerdictGuardrail } from './verdict.ts';
+
+export * from './distributions.ts';
+export * from './proportions.ts';
+export * from './compare.ts';
+export * from './sequential.ts';
+export * from './holm.ts';
+export * from './bayes.ts';
+export * from './srm.ts';
+export * from './power.ts';
+export * from './verdict.ts';
+
+export interface ReportArmInput {
+  key: string;
+  name: string;
+  weight: number;
+}
+
+/** Cumulative counts per arm key at one look. Looks are daily, oldest first; the last one is "now". */
+export type ProportionLook = Readonly<Record<string, ProportionCounts>>;
+export type RevenueLook = Readonly<Record<string, RevenueCounts>>;
+
+interface ReportInputBase {
+  id: string;
+  journeyId: string;
+  /** The metric's name as the report shows it, e.g. "converted" or "revenue". */
+  metric: string;
+  /** Arms in the split's order; the control is `controlKey`, else the first arm. */
+  arms: readonly ReportArmInput[];
+  controlKey?: string;
+  /** Minimum effect of interest, relative (0.1 = a 10% lift): sets the sequential test's τ² and the sample size. */
+  minimumEffect: number;
+  /** The control's expected rate or mean, for τ². Omitted: the control's figure at the latest look — fixed for all looks
+   * of one report, but it follows the data a little, which the always-valid guarantee strictly does not allow. */
+  baseline?: number;
+  /** Guardrail metrics (higher is worse), each with looks aligned to the metric's. */
+  guardrails?: readonly { label: string; looks: readonly ProportionLook[] }[];
+  /** Seed of the probability-best Monte Carlo (only used for three or more arms, or revenue). */
+  seed: string | number;
+}
+
+export type ExperimentReportInput =
+  | (ReportInputBase & { metricKind: 'proportion'; looks: readonly ProportionLook[] })
+  | (ReportInputBase & { metricKind: 'revenue'; looks: readonly RevenueLook[] });
+
+export interface ExperimentReport {
+  id: string;
+  journeyId: string;
+  metric: string;
+  arms: { key: string; name: string; weight: number; n: number; conversions: number; rate: number | null; ci: [number, number] | null }[];
+  comparisons: {
+    arm: string;
+    control: string;
+    diff: number | null;
+    ci: [number, number] | null;
+    relativeLift: number | null;
+    pFixed: number | null;
+    pSequential: number | null;
+    pAdjusted: number | null;
+    probabilityBest: number | null;
+  }[];
+  srm: { p: number | null; flagged: boolean };
+  needed: { perArm: number | null };
+  verdict: Verdict;
+}
+
+const EMPTY: RevenueCounts = { n: 0, conversions: 0, sum: 0, sumSquares: 0 };
+
+function countsAt<T extends ProportionCounts>(look: Readonly<Record<string, T>> | undefined, key: string): T {
+  return (look?.[key] ?? EMPTY) as T;
+}
+
+/** Sequential p-value and confidence sequence of variant vs control over all looks; null p when τ² is unknown. */
+function sequentialOver(looks: readonly (Look | null)[], tau2: number | null): { pSequential: number | null; ci: [number, number] | null } {
+  if (tau2 === null || !(tau2 > 0)) return { pSequential: null, ci: null };
+  const s = sequentialTest(looks, tau2);
+  return { pSequential: s.ci === null ? null : s.pSequential, ci: s.ci };
+}
+
+function guardrailsOf(input: ExperimentReportInput, control: ReportArmInput, variants: readonly ReportArmInput[]): VerdictGuardrail[] {
+  return (input.guardrails ?? []).flatMap((g) => {
+    const last = g.looks[g.looks.length - 1];
+    const c = summarizeProportion(countsAt(last, control.key));
+    const tau2 = c.rate !== null && c.rate > 0 ? mixingVariance(c.rate, input.minimumEffect) : null;
+    return variants.map((v) => {
+      const seq = sequentialOver(
+        g.looks.map((look) => proportionDifference(countsAt(look, v.key), countsAt(look, control.key))),
+        tau2,
+      );
+      return { armName: v.name, label: g.label, rate: summarizeProportion(countsAt(last, v.key)).rate, controlRate: c.rate, pSequential: seq.pSequential };
+    });
+  });
+}
+
+export function experimentReport(input: ExperimentReportInput): ExperimentReport {
+  const control = input.arms.find((a) => a.key === input.controlKey) ?? input.arms[0];
+  if (!control) throw new RangeError(`experimentReport ${input.id}: the experiment has no arms`);
+  const variants = input.arms.filter((a) => a !== control);
+  const lastIndex = input.looks.length - 1;
+  const last = input.looks[lastIndex];
+
+  let summaries: ArmSummary[];
+  let fixed: FixedComparison[];
+  let diffs: (Look | null)[][];
+  let probabilityBest: (number | null)[];
+  let baseline: number | null;
+  let neededPerArm: number | null;
+  const smallestN = Math.min(...input.arms.map((a) => countsAt(last, a.key).n));
+
+  if (input.metricKind === 'proportion') {
+    const counts = input.arms.map((a) => countsAt(input.looks[lastIndex], a.key));
+    const controlCounts = countsAt(input.looks[lastIndex], control.key);
+    summaries = counts.map(summarizeProportion);
+    fixed = variants.map((v) => compareProportions(countsAt(input.looks[lastIndex], v.key), controlCounts));
+    diffs = variants.map((v) => input.looks.map((look) => proportionDifference(countsAt(look, v.key), countsAt(look, control.key))));
+    probabilityBest = probabilityBestProportions(counts, input.seed);
+    const rate = summarizeProportion(controlCounts).rate;
+    baseline = input.baseline ?? (rate !== null && rate > 0 ? rate : null);
+    neededPerArm = contactsStillNeeded(baseline, input.minimumEffect, smallestN);
+  } else {
+    const counts = input.arms.map((a) => countsAt(input.looks[lastIndex], a.key));
+    const controlCounts = countsAt(input.looks[lastIndex], control.key);
+    summaries = counts.map((c) => summarizeRevenue(c));
+    fixed = variants.map((v) => compareRevenue(countsAt(input.looks[lastIndex], v.key), controlCounts));
+    diffs = variants.map((v) => input.looks.map((look) => revenueDifference(countsAt(look, v.key), countsAt(look, control.key))));
+    probabilityBest = probabilityBestRevenue(counts, input.seed);
+    const m = revenueMoments(controlCounts);
+    baseline = input.baseline ?? (m.mean !== null && m.mean > 0 ? m.mean : null);
+    const needed = baseline === null ? null : sampleSizePerArmMeans(m.variance, baseline * input.minimumEffect);
+    neededPerArm = needed === null ? null : Math.max(0, needed - smallestN);
+  }
+
+  const tau2 = baseline === null ? null : mixingVariance(baseline, input.minimumEffect);
+  const sequential = diffs.map((looks) => sequentialOver(looks, tau2));
+  const adjusted = holmAdjust(sequential.map((s) => s.pSequential));
+  const controlIndex = input.arms.indexOf(control);
+  const controlSummary = summaries[controlIndex]!;
+
+  const comparisons = variants.map((v, i) => ({
+    arm: v.key,
+    control: control.key,
+    diff: fixed[i]!.diff,
+    // The always-valid confidence sequence when there is one (it matches pSequential and is what the verdict reads);
+    // Newcombe's fixed-horizon interval (Welch's for revenue) before the sequential test can start.
+    ci: sequential[i]!.ci ?? fixed[i]!.ci,
+    relativeLift: fixed[i]!.relativeLift,
+    pFixed: fixed[i]!.pFixed,
+    pSequential: sequential[i]!.pSequential,
+    pAdjusted: adjusted[i] ?? null,
+    probabilityBest: probabilityBest[input.arms.indexOf(v)] ?? null,
+  }));
+
+  const srm = sampleRatioMismatch(
+    input.arms.map((a) => countsAt(last, a.key).n),
+    input.arms.map((a) => a.weight),
+  );
+  const totalContacts = input.arms.reduce((s, a) => s + countsAt(last, a.key).n, 0);
+  // Looks are daily, so the pace is contacts per arm per look.
+  const pace = input.looks.length > 0 && Number.isFinite(smallestN) ? smallestN / input.looks.length : null;
+
+  const verdict = experimentVerdict({
+    metricKind: input.metricKind,
+    controlName: control.name,
+    totalContacts,
+    srmFlagged: srm.flagged,
+    comparisons: variants.map((v, i) => ({
+      armName: v.name,
+      rate: summaries[input.arms.indexOf(v)]!.rate,
+      controlRate: controlSummary.rate,
+      pAdjusted: adjusted[i] ?? null,
+      ci: sequential[i]!.ci,
+    })),
+    guardrails: guardrailsOf(input, control, variants),
+    neededPerArm,
+    pacePerArmPerDay: pace,
+    minimumEffect: input.minimumEffect,
+  });
+
+  return {
+    id: input.id,
+    journeyId: input.journeyId,
+    metric: input.metric,
+    arms: input.arms.map((a, i) => ({ key: a.key, name: a.name, weight: a.weight, ...summaries[i]! })),
+    comparisons,
+    srm,
+    needed: { perArm: neededPerArm },
+    verdict,
+  };
+}
