@@ -102,7 +102,19 @@ function guardrailsOf(input: ExperimentReportInput, control: ReportArmInput, var
   });
 }
 
+/** Counts that cannot come from a real experiment (a bug in the shell's query) are refused with the arm and look named. */
+function checkCounts(input: ExperimentReportInput): void {
+  input.looks.forEach((look: Readonly<Record<string, ProportionCounts>>, day) => {
+    for (const [key, c] of Object.entries(look)) {
+      if (!(Number.isInteger(c.n) && c.n >= 0 && Number.isInteger(c.conversions) && c.conversions >= 0 && c.conversions <= c.n)) {
+        throw new RangeError(`experimentReport ${input.id}: arm "${key}" at look ${day} has n = ${c.n}, conversions = ${c.conversions}`);
+      }
+    }
+  });
+}
+
 export function experimentReport(input: ExperimentReportInput): ExperimentReport {
+  checkCounts(input);
   const control = input.arms.find((a) => a.key === input.controlKey) ?? input.arms[0];
   if (!control) throw new RangeError(`experimentReport ${input.id}: the experiment has no arms`);
   const variants = input.arms.filter((a) => a !== control);

@@ -42,8 +42,10 @@ export function wilsonInterval(conversions: number, n: number, z = Z95): Interva
   const centre = p + z2 / (2 * n);
   const half = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   const denom = 1 + z2 / n;
-  // Clamp rounding dust so 0/n starts exactly at 0 and n/n ends exactly at 1.
-  return [Math.max(0, (centre - half) / denom), Math.min(1, (centre + half) / denom)];
+  // At 0/n and n/n the outer bound is exactly 0 or 1 in theory; set it so, as floating point leaves 1 − 1e-16.
+  const lo = conversions <= 0 ? 0 : Math.max(0, (centre - half) / denom);
+  const hi = conversions >= n ? 1 : Math.min(1, (centre + half) / denom);
+  return [lo, hi];
 }
 
 export function summarizeProportion({ n, conversions }: ProportionCounts): ArmSummary {
