@@ -6,7 +6,7 @@ import { probabilityBestProportions, probabilityBestRevenue } from './bayes.ts';
 import { holmAdjust } from './holm.ts';
 import { contactsStillNeeded, sampleSizePerArmMeans } from './power.ts';
 import { revenueMoments, summarizeProportion, summarizeRevenue, type ArmSummary, type ProportionCounts, type RevenueCounts } from './proportions.ts';
-import { mixingVariance, sequentialTest, type Look } from './sequential.ts';
+import { initialSequentialState, mixingVariance, sequentialStep, sequentialTest, type Look } from './sequential.ts';
 import { sampleRatioMismatch } from './srm.ts';
 import { experimentVerdict, type Verdict, type VerdictGuardrail } from './verdict.ts';
 
@@ -208,4 +208,48 @@ export function experimentReport(input: ExperimentReportInput): ExperimentReport
     needed: { perArm: neededPerArm },
     verdict,
   };
+}
+
+export interface ExperimentSeriesPoint {
+  /** Look number, 0 = the first day. */
+  look: number;
+  /** Cumulative rate (or mean) per arm with its 95% interval at this look: the chart's line and band. */
+  arms: { key: string; n: number; rate: number | null; ci: [number, number] | null }[];
+  /** Per variant: the difference and the always-valid confidence sequence so far (it only narrows). */
+  comparisons: { arm: string; diff: number | null; ci: [number, number] | null; pSequential: number | null }[];
+}
+
+/** The report's figures look by look, for the charts: cumulative rate per arm with its band, the difference with its
+ * narrowing confidence sequence, and (from successive n) the daily assignments per arm. τ² as in experimentReport,
+ * from the latest look, so the last point agrees with the report. */
+export function experimentSeries(input: ExperimentReportInput): ExperimentSeriesPoint[] {
+  checkCounts(input);
+  const control = input.arms.find((a) => a.key === input.controlKey) ?? input.arms[0];
+  if (!control) throw new RangeError(`experimentSeries ${input.id}: the experiment has no arms`);
+  const variants = input.arms.filter((a) => a !== control);
+  const last = input.looks[input.looks.length - 1];
+  const revenue = input.metricKind === 'revenue';
+  const summarize = (look: ProportionLook | RevenueLook | undefined, key: string): ArmSummary =>
+    revenue ? summarizeRevenue(countsAt(look as RevenueLook, key)) : summarizeProportion(countsAt(look, key));
+  const difference = (look: ProportionLook | RevenueLook | undefined, key: string): Look | null =>
+    revenue
+      ? revenueDifference(countsAt(look as RevenueLook, key), countsAt(look as RevenueLook, control.key))
+      : proportionDifference(countsAt(look, key), countsAt(look, control.key));
+  const controlNow = summarize(last, control.key).rate;
+  const baseline = input.baseline ?? (controlNow !== null && controlNow > 0 ? controlNow : null);
+  const tau2 = baseline === null ? null : mixingVariance(baseline, input.minimumEffect);
+  const states = variants.map(() => initialSequentialState);
+  return input.looks.map((look, i) => ({
+    look: i,
+    arms: input.arms.map((a) => {
+      const s = summarize(look, a.key);
+      return { key: a.key, n: s.n, rate: s.rate, ci: s.ci };
+    }),
+    comparisons: variants.map((v, j) => {
+      const d = difference(look, v.key);
+      if (tau2 !== null) states[j] = sequentialStep(states[j]!, d, tau2);
+      const s = states[j]!;
+      return { arm: v.key, diff: d?.estimate ?? null, ci: s.ci, pSequential: s.ci === null ? null : s.pSequential };
+    }),
+  }));
 }

@@ -1,7 +1,7 @@
 // The experiment report and its verdict in plain language: ship on a reliable (always-valid) difference, wait when
 // only a fixed-horizon p-value or the probability to be best looks good, stop on a guardrail, withhold on SRM.
 import { describe, expect, it } from 'vitest';
-import { experimentReport, type ExperimentReportInput, type ProportionLook } from '../../shared/stats/index.ts';
+import { experimentReport, experimentSeries, type ExperimentReportInput, type ProportionLook } from '../../shared/stats/index.ts';
 
 const ARMS = [
   { key: 'a', name: 'A', weight: 50 },
@@ -122,6 +122,25 @@ describe('experiment report', () => {
     expect(none.verdict.kind).toBe('inconclusive');
     const all = report(dailyLooks(3, { a: 100, b: 100 }, { a: 1, b: 1 }));
     for (const r of [empty, none, all]) expect(numbersIn(r).some(Number.isNaN)).toBe(false);
+  });
+
+  it('the series for the charts: one point per look, a confidence sequence that only narrows, and the last point equals the report', () => {
+    const input = {
+      id: 'exp_1', journeyId: 'jrn_1', metric: 'converted', metricKind: 'proportion' as const, arms: ARMS, minimumEffect: 0.1, seed: 'test',
+      looks: dailyLooks(10, { a: 2000, b: 2000 }, { a: 0.032, b: 0.041 }),
+    };
+    const series = experimentSeries(input);
+    expect(series).toHaveLength(10);
+    expect(series[3]!.arms.map((a) => a.n)).toEqual([8000, 8000]);
+    for (let i = 1; i < series.length; i++) {
+      const [prev, cur] = [series[i - 1]!.comparisons[0]!.ci!, series[i]!.comparisons[0]!.ci!];
+      expect(cur[0]).toBeGreaterThanOrEqual(prev[0]);
+      expect(cur[1]).toBeLessThanOrEqual(prev[1]);
+    }
+    const r = experimentReport(input);
+    expect(series[9]!.comparisons[0]!.ci).toEqual(r.comparisons[0]!.ci);
+    expect(series[9]!.comparisons[0]!.pSequential).toBe(r.comparisons[0]!.pSequential);
+    expect(series[9]!.arms[1]!.ci).toEqual(r.arms[1]!.ci);
   });
 
   it('refuses impossible counts, naming the arm and the look', () => {
