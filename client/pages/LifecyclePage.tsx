@@ -10,6 +10,7 @@ import { PageHeader } from '../ui/PageHeader.tsx';
 import { PersonaSwatch } from '../ui/PersonaSwatch.tsx';
 import { ErrorState, LoadingState } from '../ui/QueryState.tsx';
 import { useContactLabels } from './contacts/contactUi.tsx';
+import { formatNumber, formatPercent } from './dashboard/dashboardData.ts';
 
 interface CellJourney {
   id: string;
@@ -18,17 +19,12 @@ interface CellJourney {
   figures?: { inJourneyNow: number; converted: number; conversionRate: number | null; entered: number };
 }
 
-const count = new Intl.NumberFormat('en');
-
-function percent(rate: number | null): string {
-  return rate === null ? '—' : `${(rate * 100).toFixed(rate > 0 && rate < 0.1 ? 1 : 0)}%`;
-}
 
 /** A running journey's figures in words: what a reader sees is what a screen reader reads. */
 function JourneyFigures({ figures }: { figures: NonNullable<CellJourney['figures']> }) {
   return (
     <Text size="xs" c="dimmed">
-      {count.format(figures.inJourneyNow)} in journey now · {figures.entered === 0 ? 'no entries yet' : `${percent(figures.conversionRate)} converted`}
+      {formatNumber(figures.inJourneyNow)} in journey now · {figures.entered === 0 ? 'no entries yet' : `${formatPercent(figures.conversionRate)} converted`}
     </Text>
   );
 }
@@ -71,7 +67,7 @@ function MatrixCell({ moment, momentLabel, persona, personaName, journeys, inPha
       ))}
       {inPhase && (
         <Text size="xs" c="dimmed">
-          {count.format(inPhase.n)} {inPhase.n === 1 ? 'contact' : 'contacts'} in {inPhase.phases}
+          {formatNumber(inPhase.n)} {inPhase.n === 1 ? 'contact' : 'contacts'} in {inPhase.phases}
         </Text>
       )}
       {!hasRunning && coveredBy && (

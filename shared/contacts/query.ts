@@ -1,4 +1,5 @@
 // What the contacts page asks for: search, filters and a keyset cursor; shared by the page and the API.
+import { flowKey, parseFlowKey } from '../reports/metrics.ts';
 import { z } from 'zod';
 import { phaseKeySchema, type PhaseKey } from '../lifecycle/phases.ts';
 
@@ -43,11 +44,11 @@ export function parseMovedParams(
   to: string | null,
 ): { ok: true; filter: MovedFilter } | { ok: false; error: string } | null {
   if (!moved) return null;
-  const at = moved.indexOf('>');
-  if (at < 0) return { ok: false, error: 'The link names no phase change ("moved" should read like customer>lapsed).' };
+  if (!moved.includes('>')) return { ok: false, error: 'The link names no phase change ("moved" should read like customer>lapsed).' };
+  const flow = parseFlowKey(moved);
   const parsed = movedFilterSchema.safeParse({
-    from: moved.slice(0, at) === '' ? null : moved.slice(0, at),
-    to: moved.slice(at + 1),
+    from: flow.from,
+    to: flow.to,
     since: from ?? '',
     until: to ?? '',
   });
@@ -57,5 +58,5 @@ export function parseMovedParams(
 
 /** The same filter as the search params that link to it. */
 export function movedParams(filter: { from: PhaseKey | string | null; to: string; since: string; until: string }): Record<string, string> {
-  return { moved: `${filter.from ?? ''}>${filter.to}`, from: filter.since, to: filter.until };
+  return { moved: flowKey(filter.from, filter.to), from: filter.since, to: filter.until };
 }

@@ -1,6 +1,7 @@
 // The dashboard's arithmetic over the report: the period a control stands for, the two-column Sankey, the link a flow
 // leads to, and each chart's one-sentence summary. Pure, so it is tested without a browser.
 import type { LifecycleReport } from '../../../shared/reports/lifecycle.ts';
+import { movedParams } from '../../../shared/contacts/query.ts';
 
 const DAY_MS = 86_400_000;
 export const PERIOD_PRESETS = [30, 90, 365] as const;
@@ -87,7 +88,7 @@ export function sankeyData(
 
 /** Where a flow leads: the Contacts page filtered to those who made that change in the period (and persona). */
 export function flowContactsHref(flow: { from: string | null; to: string }, period: Period, persona: string | null): string {
-  const params = new URLSearchParams({ moved: `${flow.from ?? ''}>${flow.to}`, from: period.from, to: period.to });
+  const params = new URLSearchParams(movedParams({ from: flow.from, to: flow.to, since: period.from, until: period.to }));
   if (persona) params.set('persona', persona);
   return `/contacts?${params.toString()}`;
 }
