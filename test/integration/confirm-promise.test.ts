@@ -2,7 +2,7 @@
 // quiet hours do not hold it; its arrival after quiet hours (in the contact's time) when they do; nothing without one.
 import { afterEach, expect, it } from 'vitest';
 import { createJourney, publishJourney } from '../../server/journeys/service.ts';
-import { mailWorld, PUBLIC_URL, serveWorld, type MailWorld, type Received } from './mail-helpers.ts';
+import { mailWorld, PUBLIC_URL, serveWorld, until, type MailWorld } from './mail-helpers.ts';
 
 const worlds: { world: MailWorld; stop: () => Promise<void> }[] = [];
 afterEach(async () => {
@@ -22,10 +22,8 @@ async function confirmPageAt(now: string, options: { liveOptIn: boolean }): Prom
   }
   const subscribed = await fetch(`${base}/v1/subscribe`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'ola@example.com' }) });
   expect(subscribed.status).toBe(202);
-  const deadline = Date.now() + 5_000;
-  let mail: Received | undefined;
-  while (!(mail = world.smtp.to('ola@example.com')[0]) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  const link = [...String(mail!.parsed.html).matchAll(/href="([^"]+)"/g)].map((m) => m[1]!).find((h) => h.startsWith(`${PUBLIC_URL}/confirm/`))!;
+  const mail = await until(() => world.smtp.to('ola@example.com')[0], 'the confirmation email');
+  const link = [...String(mail.parsed.html).matchAll(/href="([^"]+)"/g)].map((m) => m[1]!).find((h) => h.startsWith(`${PUBLIC_URL}/confirm/`))!;
   const page = await fetch(link.replace(PUBLIC_URL, base));
   expect(page.status).toBe(200);
   return page.text();

@@ -1,5 +1,6 @@
 // Builders for the email tests: a workspace with its mail runtime, a real SMTP server on loopback that records (and can refuse) mail, contacts, queued messages.
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterEach, beforeEach } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -178,4 +179,35 @@ export function messageRow(db: Db, id: string): MessageRow {
 
 export function header(r: Received, name: string): string | undefined {
   return r.parsed.headerLines.find((h) => h.key === name.toLowerCase())?.line.replace(/^[^:]+:\s*/, '').replace(/\r?\n\s+/g, ' ');
+}
+
+/** Polls until `probe` gives a value (mail over real SMTP arrives a moment after the request), or fails naming `what`. */
+export async function until<T>(probe: () => T | undefined, what: string, ms = 5_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export interface ServedWorld {
+  world: MailWorld;
+  base: string;
+}
+
+/** A mail world and its app on loopback for each test of a file: made before each test, stopped and removed after. */
+export function servedWorldPerTest(options: Parameters<typeof mailWorld>[0] = {}): ServedWorld {
+  const served = {} as ServedWorld & { stop?: () => Promise<void> };
+  beforeEach(async () => {
+    const world = await mailWorld(options);
+    const { base, stop } = await serveWorld(world);
+    Object.assign(served, { world, base, stop });
+  });
+  afterEach(async () => {
+    await served.stop?.();
+    await served.world?.cleanup();
+  });
+  return served;
 }

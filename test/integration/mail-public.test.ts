@@ -1,36 +1,17 @@
 // The public endpoints over HTTP: subscribe and double opt-in, RFC 8058 one-click unsubscribe, preferences, tracking that cannot be turned into an open redirect.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { getContact } from '../../server/contacts/db.ts';
 import { SUBSCRIBE_LIMIT } from '../../server/http/public.ts';
-import { header, mailWorld, messageRow, PUBLIC_URL, queueMessage, subscribedContact, serveWorld, type MailWorld, type Received } from './mail-helpers.ts';
+import { header, messageRow, PUBLIC_URL, queueMessage, servedWorldPerTest, subscribedContact, until, type MailWorld, type Received } from './mail-helpers.ts';
 
+const served = servedWorldPerTest();
 let world: MailWorld;
 let base: string;
-let stopServer: () => Promise<void>;
-
-beforeEach(async () => {
-  world = await mailWorld();
-  const served = await serveWorld(world);
-  base = served.base;
-  stopServer = served.stop;
-});
-afterEach(async () => {
-  await stopServer();
-  await world.cleanup();
-});
+beforeEach(() => ({ world, base } = served));
 
 /** Links in emails point at PUBLIC_URL; the test server listens elsewhere. */
 const local = (url: string) => url.replace(PUBLIC_URL, base);
 
-async function until<T>(probe: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function eventsOf(contactId: string): string[] {
   return (world.db.$client.prepare('SELECT name FROM events WHERE contact_id = ? ORDER BY id').all(contactId) as { name: string }[]).map((e) => e.name);

@@ -1,22 +1,15 @@
 // Every path to "pending" asks for double opt-in the same way: an identify with consent "pending" sends the
 // confirmation as /v1/subscribe does, the contact page can resend it, and /v1/subscribe never drops input silently.
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { createApiKey } from '../../server/contacts/apiKeys.ts';
 import { callerFor, makeUser } from './helpers.ts';
 import { basicAuth } from './ingest-helpers.ts';
-import { mailWorld, serveWorld, subscribedContact, type MailWorld } from './mail-helpers.ts';
+import { servedWorldPerTest, subscribedContact, until, type MailWorld } from './mail-helpers.ts';
 
+const served = servedWorldPerTest({ now: '2026-12-03T12:00:00Z' });
 let world: MailWorld;
 let base: string;
-let stopServer: () => Promise<void>;
-beforeEach(async () => {
-  world = await mailWorld({ now: '2026-12-03T12:00:00Z' });
-  ({ base, stop: stopServer } = await serveWorld(world));
-});
-afterEach(async () => {
-  await stopServer();
-  await world.cleanup();
-});
+beforeEach(() => ({ world, base } = served));
 
 const contact = (email: string) =>
   world.db.$client.prepare(`SELECT id, subscription, traits FROM contacts WHERE email = ?`).get(email) as { id: string; subscription: string; traits: string } | undefined;
@@ -60,8 +53,7 @@ it('resends the confirmation from the contact page, at most once per ten minutes
   await expect(marketer.contacts.resendConfirmation({ id: pending })).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS' });
   world.clock.advance(11 * 60_000);
   expect(await marketer.contacts.resendConfirmation({ id: pending })).toMatchObject({ outcome: 'sent' });
-  const deadline = Date.now() + 5_000;
-  while (confirmationsTo('cy@example.com').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await until(() => (confirmationsTo('cy@example.com').length >= 2 ? true : undefined), 'the second confirmation');
   expect(confirmationsTo('cy@example.com')).toHaveLength(2);
 
   const subscribed = subscribedContact(world, 'dee@example.com');

@@ -1,6 +1,6 @@
 // Referrals end to end: a signed code per contact, the hosted subscribe form carrying it, the confirmation that records
 // referred_by and gives the referrer referral_converted (→ advocate) and a rollup count, once, never for themselves.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { confirmSubscription, unsubscribe } from '../../server/contacts/consent.ts';
 import { getContact } from '../../server/contacts/db.ts';
 import { ingestCalls } from '../../server/contacts/ingest.ts';
@@ -12,34 +12,15 @@ import { REFERRAL_CONVERTED_EVENT } from '../../shared/contacts/referrals.ts';
 import { parseBatch } from '../../shared/contacts/segment.ts';
 import { enrollmentsOf, exit, graph, liveJourney, onEvent } from './executorBuilders.ts';
 import { callerFor, makeUser, TEST_SECRET } from './helpers.ts';
-import { mailWorld, PUBLIC_URL, queueMessage, serveWorld, subscribedContact, type MailWorld, type Received } from './mail-helpers.ts';
+import { mailWorld, PUBLIC_URL, queueMessage, servedWorldPerTest, subscribedContact, until, type MailWorld, type Received } from './mail-helpers.ts';
 
+const served = servedWorldPerTest();
 let world: MailWorld;
 let base: string;
-let stopServer: () => Promise<void>;
-
-beforeEach(async () => {
-  world = await mailWorld();
-  const served = await serveWorld(world);
-  base = served.base;
-  stopServer = served.stop;
-});
-afterEach(async () => {
-  await stopServer();
-  await world.cleanup();
-});
+beforeEach(() => ({ world, base } = served));
 
 const local = (url: string) => url.replace(PUBLIC_URL, base);
 
-async function until<T>(probe: () => T | undefined, what: string): Promise<T> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const row = (email: string) =>
   world.db.$client.prepare('SELECT id, subscription, phase, referred_by AS referredBy, referred_at AS referredAt FROM contacts WHERE email = ?').get(email) as
