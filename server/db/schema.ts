@@ -105,3 +105,4 @@ export * from './tables/personaRules.ts';
 export * from './tables/apiKeys.ts';
 export * from './tables/contactImports.ts';
 export * from './tables/reports.ts';
+export * from './tables/experiments.ts';

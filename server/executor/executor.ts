@@ -27,6 +27,7 @@ import { timeOrderedId } from '../ids.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 import { createStepLog } from './steps.ts';
 import { RollupBatch } from '../reports/rollups.ts';
+import { createExperimentTracker } from '../experiments/tracker.ts';
 import { setPhase, updateTraits } from '../contacts/contacts.ts';
 import type { PhaseKey } from '../../shared/lifecycle/phases.ts';
 
@@ -88,6 +89,8 @@ export function createExecutor(options: ExecutorOptions) {
   const stepLog = createStepLog(sqlite);
   // Journey entries and conversions for the dashboard, gathered per batch and written with it like the step counts.
   const rollups = new RollupBatch();
+  // Experiment members and their outcomes, written in the same batches.
+  const experiments = createExperimentTracker(sqlite);
   const graphs = new Map<string, CompiledGraph>();
   let running = false;
   /**
@@ -234,6 +237,9 @@ export function createExecutor(options: ExecutorOptions) {
           // Through the contacts domain too, so persona rules see the new traits.
           updateTraits(db, clock, row.contactId, effect.traits);
           break;
+        case 'assign_variant':
+          experiments.assigned({ journeyId: row.journeyId, version: row.version, nodeId: effect.nodeId, contactId: row.contactId, enrollmentId: row.id, arm: effect.variant, at: now });
+          break;
         default:
           effect satisfies never;
       }
@@ -376,6 +382,7 @@ export function createExecutor(options: ExecutorOptions) {
         report.converted++;
         const persona = (st.contact.get(contactId) as { personaKey: string | null } | undefined)?.personaKey ?? null;
         rollups.add('journey_converted', outcome.state.goalReachedAt ?? now, persona, row.journeyId);
+        experiments.goalReached(row.journeyId, contactId, outcome.state.goalReachedAt ?? now);
       }
       if (outcome.exited) {
         report.exited++;
@@ -426,9 +433,11 @@ export function createExecutor(options: ExecutorOptions) {
           const starts = byTrigger.get(e.name);
           const isGoal = goalNames.has(e.name);
           const isAwaited = awaited === null || awaited.has(e.name);
+          const isOutcome = experiments.wants(e.name);
           // Most events (page views, product views) concern no journey: nothing to parse or look up.
-          if (!starts && !isGoal && !isAwaited) continue;
+          if (!starts && !isGoal && !isAwaited && !isOutcome) continue;
           const event: IncomingEvent = { name: e.name, properties: parse(e.properties), timestamp: e.timestamp };
+          if (isOutcome) experiments.event(e.contactId, event);
           if (isGoal) applyGoalsAndExits(e.contactId, event, now, report);
           if (isAwaited) resumeWaiters(e.contactId, event, now, report);
           for (const journey of starts ?? []) enrol(journey, e.id, e.contactId, event, now, report);
@@ -492,6 +501,7 @@ export function createExecutor(options: ExecutorOptions) {
     try {
       if (!tryLease()) return { ...report, skipped: 'another process is ticking' };
       const now = clock.now().getTime();
+      experiments.refresh();
       // Effects write events (a phase change starts other journeys): rounds until nothing is left to do.
       for (let round = 0; round < 10; round++) {
         const before = report.events + report.advanced + report.exited;

@@ -11,6 +11,7 @@ import { starterJourney } from '../../shared/journey/starters.ts';
 import { validateGraph, type ReferenceContext, type ValidationIssue } from '../../shared/journey/validate.ts';
 import type { Clock } from '../clock.ts';
 import { migrateEnrollments } from '../executor/migrate.ts';
+import { endExperiments, syncExperiments } from '../experiments/sync.ts';
 import type { Db } from '../db/client.ts';
 import { emailTemplates, journeys, journeyVersions, personas, phases, type Journey, MIGRATION_CHOICES } from '../db/schema.ts';
 
@@ -222,25 +223,23 @@ export function publishJourney(db: Db, clock: Clock, input: PublishInput): { ver
       const n = issues.length;
       throw new JourneyError('BAD_REQUEST', `"${journey.name}" has ${n} problem${n === 1 ? '' : 's'} to fix before it can be published.`, issues);
     }
-    const version = (journey.currentVersion ?? 0) + 1;
-    const now = clock.now();
-    tx.insert(journeyVersions)
-      .values({
-        journeyId: journey.id,
-        version,
-        graph: journey.draftGraph,
-        layout: journey.draftLayout,
-        migration: input.migration ?? 'stay',
-        publishedAt: now,
-        publishedBy: input.publishedBy,
-      })
-      .run();
-    migrateEnrollments(db.$client, journey.id, version, journey.draftGraph, input.migration ?? 'stay', now.getTime());
-    // A paused journey stays paused: publishing changes what runs, not whether it runs.
-    const status = journey.status === 'paused' ? 'paused' : 'live';
-    tx.update(journeys).set({ currentVersion: version, status, updatedAt: now }).where(eq(journeys.id, journey.id)).run();
-    return { version };
+    return { version: insertVersion(db, tx as unknown as Db, journey, journey.draftGraph, journey.draftLayout, input.migration ?? 'stay', input.publishedBy, clock.now()) };
   });
+}
+
+/**
+ * Writes `graph` as the journey's next version: contacts in flight follow `migration`, the experiments follow the
+ * new splits, and the journey goes live (a paused one stays paused). Call inside a transaction.
+ */
+export function insertVersion(db: Db, tx: Db, journey: Journey, graph: JourneyGraph, layout: GraphLayout, migration: MigrationChoice, publishedBy: string | null, now: Date): number {
+  const version = (journey.currentVersion ?? 0) + 1;
+  tx.insert(journeyVersions).values({ journeyId: journey.id, version, graph, layout, migration, publishedAt: now, publishedBy }).run();
+  migrateEnrollments(db.$client, journey.id, version, graph, migration, now.getTime());
+  syncExperiments(db.$client, journey.id, version, graph, now.getTime(), publishedBy === null ? null : { id: null, name: publishedBy });
+  // A paused journey stays paused: publishing changes what runs, not whether it runs.
+  const status = journey.status === 'paused' ? 'paused' : 'live';
+  tx.update(journeys).set({ currentVersion: version, status, updatedAt: now }).where(eq(journeys.id, journey.id)).run();
+  return version;
 }
 
 const TRANSITIONS: Record<'pause' | 'resume' | 'archive', { from: JourneyStatus[]; to: JourneyStatus; refusal: string }> = {
@@ -255,7 +254,10 @@ export function changeStatus(db: Db, clock: Clock, id: string, action: keyof typ
   if (!rule.from.includes(journey.status)) {
     throw new JourneyError('BAD_REQUEST', `${rule.refusal} "${journey.name}" is ${journey.status}.`);
   }
-  db.update(journeys).set({ status: rule.to, updatedAt: clock.now() }).where(eq(journeys.id, id)).run();
+  db.transaction((tx) => {
+    tx.update(journeys).set({ status: rule.to, updatedAt: clock.now() }).where(eq(journeys.id, id)).run();
+    if (rule.to === 'archived') endExperiments(db.$client, id, clock.now().getTime(), 'The journey was archived.');
+  });
   return { status: rule.to };
 }
 

@@ -13,6 +13,7 @@ import { textLiquid } from './render/liquid.ts';
 import type { TemplateCache } from './render/renderer.ts';
 import { listSenders, readSendingSettings } from './settings.ts';
 import { bumpCount, RollupBatch } from '../reports/rollups.ts';
+import { countExperimentBounce } from '../experiments/tracker.ts';
 import type { Metric } from '../../shared/reports/metrics.ts';
 import type { MailTransport, SendResult } from './transport.ts';
 
@@ -332,6 +333,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         st.suppress.run(to.toLowerCase(), error, now);
         st.finish.run({ id: m.id, status: 'failed', error: `hard bounce: ${error}` });
         if (figures) for (const metric of BOUNCED) bumpCount(db, metric, now, figures.personaKey, figures.templateId);
+        countExperimentBounce(db.$client, m.id, now);
       })();
       log.warn({ messageId: m.id, to, error }, 'email bounced; address suppressed');
       return 'failed';

@@ -44,6 +44,19 @@ export const journeySettingsSchema = z.object({
     .default(null),
   /** Events that take a contact out of the journey wherever they are. */
   exitEvents: z.array(eventNameSchema).default([]),
+  /**
+   * A share of entering contacts held out: enrolled, counted and followed for the goal, but sent nothing, so the
+   * journey's incremental effect on its goal can be measured (see shared/experiments).
+   */
+  holdout: z
+    .object({
+      percent: z
+        .number({ error: 'Enter the share to hold out, in percent.' })
+        .int('Use a whole percentage.')
+        .min(1, 'Hold out at least 1%.')
+        .max(50, 'Hold out at most 50%.'),
+    })
+    .nullish(),
 });
 export type JourneySettings = z.infer<typeof journeySettingsSchema>;
 

@@ -80,7 +80,21 @@ export type Effect =
   | { type: 'set_phase'; nodeId: string; phase: string; onlyForward: boolean }
   | { type: 'update_traits'; nodeId: string; traits: Record<string, Scalar> }
   | { type: 'notify'; nodeId: string; visit: number; to: string; subject: string; message: string }
-  | { type: 'webhook'; nodeId: string; visit: number; url: string };
+  | { type: 'webhook'; nodeId: string; visit: number; url: string }
+  /** A contact was assigned an arm for the first time: a split's variant, or the journey holdout ($holdout). */
+  | { type: 'assign_variant'; nodeId: string; variant: string };
+
+/** The pseudo node id of the journey holdout: it keeps its arm in `variants` like a split, and names its experiment. */
+export const HOLDOUT_NODE = '$holdout';
+export const HOLDOUT_ARMS = { held: 'holdout', treated: 'journey' } as const;
+
+/** The journey-holdout arm of a contact: deterministic from (contact, journey holdout), like a split's variant. */
+export function holdoutArm(contactId: string, percent: number): string {
+  return assignVariant(contactId, HOLDOUT_NODE, [
+    { key: HOLDOUT_ARMS.held, label: 'Held out', weight: percent, holdout: true },
+    { key: HOLDOUT_ARMS.treated, label: 'In the journey', weight: 100 - percent, holdout: false },
+  ]);
+}
 
 export interface StepRecord {
   nodeId: string;
@@ -387,6 +401,14 @@ export function advance(input: AdvanceInput): AdvanceResult {
   if (s.status === 'waiting') {
     const node = graph.nodes.get(s.nodeId);
     if (!node) return fail(run, s.nodeId, 'wait', `The node ${s.nodeId} is not in this version.`);
+    if (node.kind === 'trigger' && s.variants[HOLDOUT_NODE] === HOLDOUT_ARMS.held) {
+      // A held-out contact waits at the entry while its goal window runs, then completes having received nothing.
+      if (s.wakeAt !== null && now < s.wakeAt) return finish(run);
+      s.status = 'completed';
+      s.wakeAt = null;
+      logStep(run, node, 'completed: held out, received nothing');
+      return finish(run);
+    }
     if (node.kind === 'wait_for_event') {
       let output: 'matched' | 'timeout';
       if (input.event && s.awaiting && awaitedMatches(s.awaiting, input.event)) output = 'matched';
@@ -419,9 +441,23 @@ export function advance(input: AdvanceInput): AdvanceResult {
     let output: string;
 
     switch (node.kind) {
-      case 'trigger':
+      case 'trigger': {
+        const holdout = graph.settings.holdout;
+        if (holdout && s.variants[HOLDOUT_NODE] === undefined) {
+          const arm = holdoutArm(contact.id, holdout.percent);
+          s.variants[HOLDOUT_NODE] = arm;
+          effects.push({ type: 'assign_variant', nodeId: HOLDOUT_NODE, variant: arm });
+          if (arm === HOLDOUT_ARMS.held) {
+            // Enrolled, counted and followed for the goal, but sent nothing: the journey's baseline.
+            s.status = 'waiting';
+            s.wakeAt = s.enrolledAt + (graph.settings.goal?.windowDays ?? 0) * UNIT_MS.days;
+            logStep(run, node, `held out: receives nothing until ${new Date(s.wakeAt).toISOString()}`);
+            return finish(run);
+          }
+        }
         output = 'next';
         break;
+      }
       case 'email': {
         const c = node.config;
         effects.push({
@@ -476,7 +512,11 @@ export function advance(input: AdvanceInput): AdvanceResult {
       case 'split': {
         const keys = new Set(node.config.variants.map((v) => v.key));
         const kept = s.variants[node.id];
-        output = kept && keys.has(kept) ? kept : assignVariant(contact.id, node.id, node.config.variants);
+        if (kept && keys.has(kept)) output = kept;
+        else {
+          output = assignVariant(contact.id, node.id, node.config.variants);
+          effects.push({ type: 'assign_variant', nodeId: node.id, variant: output });
+        }
         s.variants[node.id] = output;
         break;
       }

@@ -20,7 +20,8 @@ export type IssueCode =
   | 'unknown_template'
   | 'unknown_persona'
   | 'unknown_phase'
-  | 'unknown_email_node';
+  | 'unknown_email_node'
+  | 'experiment_needs_goal';
 
 export interface ValidationIssue {
   code: IssueCode;
@@ -174,6 +175,29 @@ export function validateGraph(graph: JourneyGraph, refs: ReferenceContext): Vali
     if (found.length === 0) {
       configs.set(node.id, parsed);
       issues.push(...referenceIssues(node, parsed, refs, nodes));
+    }
+  }
+
+  // What an experiment measures must exist: a split measuring the goal, and a holdout, need the journey's goal.
+  if (!graph.settings?.goal) {
+    for (const node of nodes.values()) {
+      const metric = node.kind === 'split' ? (configs.get(node.id) as { experiment?: { metric?: { kind: string } } } | undefined)?.experiment?.metric : undefined;
+      if (metric?.kind === 'goal') {
+        issues.push({
+          code: 'experiment_needs_goal',
+          nodeId: node.id,
+          path: ['config', 'experiment', 'metric'],
+          message: `${capitalise(nodeName(node))} measures the journey goal, but the journey has no goal: set one in the journey settings or choose another metric.`,
+        });
+      }
+    }
+    if (graph.settings?.holdout) {
+      issues.push({
+        code: 'experiment_needs_goal',
+        nodeId: null,
+        path: ['settings', 'holdout'],
+        message: 'The holdout measures the journey goal, but the journey has no goal: set a goal in the journey settings or turn the holdout off.',
+      });
     }
   }
 

@@ -45,6 +45,8 @@ interface ReportInputBase {
   baseline?: number;
   /** Guardrail metrics (higher is worse), each with looks aligned to the metric's. */
   guardrails?: readonly { label: string; looks: readonly ProportionLook[] }[];
+  /** 'holdout' when the experiment is a journey holdout: the verdict's words compare the journey with doing nothing. */
+  framing?: 'split' | 'holdout';
   /** Seed of the probability-best Monte Carlo (only used for three or more arms, or revenue). */
   seed: string | number;
 }
@@ -196,6 +198,7 @@ export function experimentReport(input: ExperimentReportInput): ExperimentReport
     neededPerArm,
     pacePerArmPerDay: pace,
     minimumEffect: input.minimumEffect,
+    framing: input.framing,
   });
 
   return {

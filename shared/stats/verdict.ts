@@ -47,6 +47,8 @@ export interface VerdictInput {
   /** Minimum effect of interest, relative (0.1 = 10%). */
   minimumEffect: number;
   alpha?: number;
+  /** 'holdout': the variant is the journey itself and the control the contacts held out of it; the words say so. */
+  framing?: 'split' | 'holdout';
 }
 
 const MINUS = '\u2212';
@@ -78,7 +80,8 @@ function figure(kind: VerdictInput['metricKind'], value: number): string {
 }
 
 function effectSentence(input: VerdictInput, c: VerdictComparison): string {
-  const verb = input.metricKind === 'proportion' ? 'converts' : 'brings';
+  const holdout = input.framing === 'holdout';
+  const verb = input.metricKind === 'proportion' ? (holdout ? 'convert' : 'converts') : holdout ? 'bring' : 'brings';
   const unit = input.metricKind === 'proportion' ? '' : ' per contact';
   const rate = c.rate!;
   const control = c.controlRate!;
@@ -90,6 +93,7 @@ function effectSentence(input: VerdictInput, c: VerdictComparison): string {
     const range = c.ci ? `, 95% interval ${signedPercent(c.ci[0] / control)} to ${signedPercent(c.ci[1] / control)}` : '';
     effect = ` (${signedPercent(lift)}${range})`;
   }
+  if (holdout) return `Contacts in the journey ${verb} ${figure(input.metricKind, rate)}${unit} vs ${figure(input.metricKind, control)} held out${effect}`;
   return `${armLabel(c.armName)} ${verb} ${figure(input.metricKind, rate)}${unit} vs ${figure(input.metricKind, control)}${effect}`;
 }
 
@@ -110,10 +114,16 @@ export function experimentVerdict(input: VerdictInput): Verdict {
 
   const reliable = input.comparisons.filter((c) => c.pAdjusted !== null && c.pAdjusted < alpha && c.rate !== null && c.controlRate !== null);
   const better = reliable.filter((c) => c.rate! > c.controlRate!).sort((a, b) => b.rate! - a.rate!);
+  if (better[0] && input.framing === 'holdout') {
+    return { kind: 'ship', text: `${effectSentence(input, better[0])} — the journey reliably earns its sends.` };
+  }
   if (better[0]) {
     return { kind: 'ship', text: `${effectSentence(input, better[0])} — a reliable difference; you can ship ${better[0].armName}.` };
   }
   const worse = reliable.filter((c) => c.rate! < c.controlRate!).sort((a, b) => a.rate! - b.rate!);
+  if (worse[0] && input.framing === 'holdout') {
+    return { kind: 'worse', text: `${effectSentence(input, worse[0])} — the journey reliably does worse than sending nothing.` };
+  }
   if (worse[0]) {
     const allWorse = worse.length === input.comparisons.length;
     return {
@@ -135,5 +145,5 @@ export function experimentVerdict(input: VerdictInput): Verdict {
   const pace = input.pacePerArmPerDay;
   const days = pace && pace > 0 ? Math.max(1, Math.ceil(input.neededPerArm / pace)) : null;
   const when = days === null ? '' : ` (about ${days} ${days === 1 ? 'day' : 'days'} at the current pace)`;
-  return { kind: 'inconclusive', text: `No reliable difference yet — about ${roughCount(input.neededPerArm)} more contacts per branch to detect a ${lift}${when}.` };
+  return { kind: 'inconclusive', text: `No reliable difference yet — about ${roughCount(input.neededPerArm)} more contacts per ${input.framing === 'holdout' ? 'group' : 'branch'} to detect a ${lift}${when}.` };
 }

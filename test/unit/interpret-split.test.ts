@@ -1,7 +1,7 @@
 // split: each contact gets a variant by weight, the same one every time, in every version and position.
 import { describe, expect, it } from 'vitest';
-import { assignVariant, startEnrollment, type EnrollmentState } from '../../shared/journey/interpret.ts';
-import { compile, contact, enrolAndAdvance, exitNode, link, manualTrigger, path, resume, sendEmail, splitNode, utc, waitFor } from './interpret-builders.ts';
+import { assignVariant, holdoutArm, startEnrollment, type EnrollmentState } from '../../shared/journey/interpret.ts';
+import { compile, contact, DAY, enrolAndAdvance, exitNode, link, manualTrigger, path, resume, sendEmail, splitNode, utc, waitFor } from './interpret-builders.ts';
 
 const NOW = utc('2025-05-05T12:00');
 const v = (key: string, weight: number, holdout = false) => ({ key, label: key.toUpperCase(), weight, holdout });
@@ -23,7 +23,11 @@ describe('split', () => {
     const result = enrolAndAdvance(graph, NOW, { contact: contact({ id: 'contact-1' }) });
 
     expect(result.steps.find((s) => s.nodeId === 'subject_test')?.outcome).toBe(expected);
-    expect(result.effects.map((e) => e.nodeId)).toEqual([`mail_${expected}`]);
+    // The first assignment is an effect (the executor counts it for the experiment), then the branch's email.
+    expect(result.effects).toEqual([
+      { type: 'assign_variant', nodeId: 'subject_test', variant: expected },
+      expect.objectContaining({ type: 'send_email', nodeId: `mail_${expected}` }),
+    ]);
     expect(result.state.variants).toEqual({ subject_test: expected });
   });
 
@@ -68,7 +72,8 @@ describe('split', () => {
 
     const result = resume(graph, state, NOW, { contact: contact({ id: 'contact-1' }) });
 
-    expect(result.effects.map((e) => e.nodeId)).toEqual([`mail_${other}`]);
+    // A kept variant is no new assignment: no assign_variant effect, so the experiment counts the contact once.
+    expect(result.effects.map((e) => `${e.type}:${e.nodeId}`)).toEqual([`send_email:mail_${other}`]);
     expect(result.state.variants).toEqual({ subject_test: other });
   });
 
@@ -87,15 +92,58 @@ describe('split', () => {
       [link('start', 'next', 'ab'), link('ab', 'a', 'mail_a'), link('ab', 'b', 'mail_b'), link('mail_a', 'next', 'weekly'), link('mail_b', 'next', 'weekly'), link('weekly', 'next', 'ab')],
     );
 
-    let state = enrolAndAdvance(graph, NOW).state;
+    const first = enrolAndAdvance(graph, NOW);
+    let state = first.state;
+    expect(first.effects.filter((e) => e.type === 'assign_variant')).toHaveLength(1);
     const sent: string[] = [];
     for (let i = 0; i < 4; i++) {
       const r = resume(graph, state, state.wakeAt!);
+      expect(r.effects.filter((e) => e.type === 'assign_variant')).toEqual([]);
       sent.push(...r.effects.map((e) => e.nodeId));
       state = r.state;
     }
 
     expect(new Set(sent).size).toBe(1);
+  });
+});
+
+describe('journey holdout', () => {
+  const goal = { event: 'order_completed', filters: [], windowDays: 14, exitOnGoal: false };
+  const journey = (percent: number) =>
+    compile([manualTrigger(), sendEmail('welcome'), exitNode()], path('start', 'welcome', 'end'), { goal, holdout: { percent } });
+
+  it('holds out its share: enrolled and waiting for the goal window, sent nothing, then completed', () => {
+    const graph = journey(20);
+    const results = ids(2000).map((id) => ({ id, r: enrolAndAdvance(graph, NOW, { contact: contact({ id }) }) }));
+    const held = results.filter(({ r }) => r.state.variants.$holdout === 'holdout');
+    expect(held.length / 2000).toBeGreaterThan(0.17);
+    expect(held.length / 2000).toBeLessThan(0.23);
+    for (const { id, r } of held) {
+      expect(r.effects).toEqual([{ type: 'assign_variant', nodeId: '$holdout', variant: 'holdout' }]);
+      expect(r.state).toMatchObject({ status: 'waiting', nodeId: 'start', wakeAt: NOW + 14 * DAY });
+      expect(holdoutArm(id, 20)).toBe('holdout');
+      const later = resume(graph, r.state, NOW + 14 * DAY, { contact: contact({ id }) });
+      expect(later.state.status).toBe('completed');
+      expect(later.effects).toEqual([]);
+    }
+    for (const { r } of results.filter(({ r }) => r.state.variants.$holdout === 'journey')) {
+      expect(r.effects.map((e) => e.type)).toEqual(['assign_variant', 'send_email']);
+      expect(r.state.status).toBe('completed');
+    }
+  });
+
+  it('waits for nothing before its window ends', () => {
+    const graph = journey(50);
+    const id = ids(200).find((c) => holdoutArm(c, 50) === 'holdout')!;
+    const r = enrolAndAdvance(graph, NOW, { contact: contact({ id }) });
+    expect(resume(graph, r.state, NOW + 13 * DAY, { contact: contact({ id }) }).state.status).toBe('waiting');
+  });
+
+  it('without a holdout, nobody is assigned an arm', () => {
+    const graph = compile([manualTrigger(), sendEmail('welcome'), exitNode()], path('start', 'welcome', 'end'), { goal });
+    const r = enrolAndAdvance(graph, NOW, { contact: contact({ id: 'contact-1' }) });
+    expect(r.state.variants).toEqual({});
+    expect(r.effects.map((e) => e.type)).toEqual(['send_email']);
   });
 });
 

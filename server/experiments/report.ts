@@ -1,0 +1,167 @@
+// Reading experiments: the list, and one experiment's report, series for the charts and history — from the per-day
+// counts (arms × days rows), never from the members, so a million contacts cost what a thousand do.
+import type Database from 'better-sqlite3';
+import { dayNumber, describeMetric, reportInput, type DailyArmCounts, type ExperimentDesign, type ExperimentKind, type ExperimentStatus } from '../../shared/experiments/design.ts';
+import { experimentReport, experimentSeries, type ExperimentReport, type ExperimentSeriesPoint } from '../../shared/stats/index.ts';
+import type { Experiment } from '../db/schema.ts';
+
+export class ExperimentNotFound extends Error {
+  constructor(id: string) {
+    super(`There is no experiment "${id}".`);
+  }
+}
+
+interface ExperimentRow {
+  id: string;
+  journeyId: string;
+  journeyName: string;
+  journeyStatus: string;
+  nodeId: string;
+  kind: ExperimentKind;
+  status: ExperimentStatus;
+  design: string;
+  startVersion: number;
+  startedAt: number;
+  endedAt: number | null;
+  shippedArm: string | null;
+}
+
+const SELECT = `SELECT x.id, x.journey_id AS journeyId, j.name AS journeyName, j.status AS journeyStatus, x.node_id AS nodeId, x.kind, x.status,
+  x.design, x.start_version AS startVersion, x.started_at AS startedAt, x.ended_at AS endedAt, x.shipped_arm AS shippedArm
+  FROM experiments x JOIN journeys j ON j.id = x.journey_id`;
+
+export interface ExperimentSummary {
+  id: string;
+  journeyId: string;
+  journeyName: string;
+  nodeId: string;
+  kind: ExperimentKind;
+  status: ExperimentStatus;
+  name: string;
+  hypothesis: string;
+  metricLabel: string;
+  minimumEffect: number;
+  guardrails: ExperimentDesign['guardrails'];
+  arms: ExperimentDesign['arms'];
+  controlKey: string;
+  startVersion: number;
+  startedAt: number;
+  endedAt: number | null;
+  shippedArm: string | null;
+  /** Whole days from the start to now (or to the end). */
+  daysRunning: number;
+}
+
+export interface ExperimentDetails {
+  experiment: ExperimentSummary;
+  report: ExperimentReport;
+  series: (ExperimentSeriesPoint & { day: number; date: string; assigned: Record<string, number> })[];
+  history: {
+    at: number;
+    action: string;
+    userName: string | null;
+    arm: string | null;
+    version: number | null;
+    note: string;
+    figures: ExperimentReport | null;
+  }[];
+}
+
+function summaryOf(r: ExperimentRow, nowMs: number): ExperimentSummary & { design: ExperimentDesign } {
+  const design = JSON.parse(r.design) as ExperimentDesign;
+  const until = r.endedAt ?? nowMs;
+  return {
+    id: r.id,
+    journeyId: r.journeyId,
+    journeyName: r.journeyName,
+    nodeId: r.nodeId,
+    kind: r.kind,
+    status: r.status,
+    name: design.name,
+    hypothesis: design.hypothesis,
+    metricLabel: describeMetric(design),
+    minimumEffect: design.minimumEffect,
+    guardrails: design.guardrails,
+    arms: design.arms,
+    controlKey: design.controlKey,
+    startVersion: r.startVersion,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    shippedArm: r.shippedArm,
+    daysRunning: Math.max(0, Math.floor((until - r.startedAt) / 86_400_000)),
+    design,
+  };
+}
+
+function dailyRows(sqlite: Database.Database, id: string): DailyArmCounts[] {
+  return sqlite
+    .prepare(
+      `SELECT arm, day, assigned, converted, revenue_sum AS revenueSum, revenue_sum_squares AS revenueSumSquares, unsubscribed, bounced
+       FROM experiment_daily WHERE experiment_id = ? ORDER BY day`,
+    )
+    .all(id) as DailyArmCounts[];
+}
+
+function compute(sqlite: Database.Database, row: ExperimentRow, nowMs: number, withSeries: boolean) {
+  const summary = summaryOf(row, nowMs);
+  const rows = dailyRows(sqlite, row.id);
+  const firstDay = dayNumber(row.startedAt);
+  // Outcomes keep arriving after a stop (their windows run on); the looks end on the day it stopped.
+  const lastDay = Math.max(firstDay, dayNumber(row.endedAt ?? nowMs));
+  const input = reportInput({ id: row.id, journeyId: row.journeyId, design: summary.design }, rows.filter((r) => r.day <= lastDay), firstDay, lastDay);
+  const report = experimentReport(input);
+  if (!withSeries) return { summary, report, series: [] };
+  const assignedByDay = new Map<number, Record<string, number>>();
+  for (const r of rows) {
+    const day = assignedByDay.get(r.day) ?? {};
+    day[r.arm] = (day[r.arm] ?? 0) + r.assigned;
+    assignedByDay.set(r.day, day);
+  }
+  const series = experimentSeries(input).map((p) => {
+    const day = firstDay + p.look;
+    const assigned = Object.fromEntries(summary.design.arms.map((a) => [a.key, assignedByDay.get(day)?.[a.key] ?? 0]));
+    return { ...p, day, date: new Date(day * 86_400_000).toISOString().slice(0, 10), assigned };
+  });
+  return { summary, report, series };
+}
+
+function strip(s: ExperimentSummary & { design?: ExperimentDesign }): ExperimentSummary {
+  const { design: _design, ...rest } = s;
+  return rest;
+}
+
+export function listExperiments(sqlite: Database.Database, nowMs: number, filter: { journeyId?: string } = {}) {
+  const rows = (filter.journeyId
+    ? sqlite.prepare(`${SELECT} WHERE x.journey_id = ? ORDER BY x.started_at DESC`).all(filter.journeyId)
+    : sqlite.prepare(`${SELECT} ORDER BY x.status = 'running' DESC, x.started_at DESC`).all()) as ExperimentRow[];
+  return rows.map((row) => {
+    const { summary, report } = compute(sqlite, row, nowMs, false);
+    return {
+      ...strip(summary),
+      contacts: report.arms.map((a) => ({ key: a.key, name: a.name, n: a.n })),
+      verdict: report.verdict,
+    };
+  });
+}
+
+export function getExperimentRow(sqlite: Database.Database, id: string): ExperimentRow {
+  const row = sqlite.prepare(`${SELECT} WHERE x.id = ?`).get(id) as ExperimentRow | undefined;
+  if (!row) throw new ExperimentNotFound(id);
+  return row;
+}
+
+export function experimentReportOf(sqlite: Database.Database, id: string, nowMs: number): ExperimentReport {
+  return compute(sqlite, getExperimentRow(sqlite, id), nowMs, false).report;
+}
+
+export function experimentDetails(sqlite: Database.Database, id: string, nowMs: number): ExperimentDetails {
+  const { summary, report, series } = compute(sqlite, getExperimentRow(sqlite, id), nowMs, true);
+  const history = (
+    sqlite
+      .prepare(`SELECT at, action, user_name AS userName, arm, version, note, figures FROM experiment_history WHERE experiment_id = ? ORDER BY id`)
+      .all(id) as { at: number; action: string; userName: string | null; arm: string | null; version: number | null; note: string; figures: string | null }[]
+  ).map((h) => ({ ...h, figures: h.figures ? (JSON.parse(h.figures) as ExperimentReport) : null }));
+  return { experiment: strip(summary), report, series, history };
+}
+
+export type { Experiment };
