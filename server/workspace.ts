@@ -5,6 +5,7 @@ import { resolveSecret, type Config } from './config.ts';
 import { applyMigrations, databaseFile, openDatabase, type Db } from './db/client.ts';
 import { loadStarterContent } from './db/starterContent.ts';
 import { loadStarterTemplates } from './mail/starterTemplates.ts';
+import { ensureExperiments } from './experiments/sync.ts';
 
 export interface Workspace {
   config: Config;
@@ -22,6 +23,8 @@ export function openWorkspace(config: Config, clock: Clock = systemClock): Works
   applyMigrations(db);
   loadStarterContent(db);
   loadStarterTemplates(db);
+  // Journeys published before experiments were kept get theirs, counting from now.
+  ensureExperiments(db.$client, clock.now().getTime());
   const auth = createAuth({ db, secret, publicUrl: config.publicUrl, port: config.port });
   return { config, db, auth, clock, secret, close: () => db.$client.close() };
 }

@@ -9,6 +9,7 @@ import { addDemoCommand } from './demo.ts';
 import { addJourneyCommands } from './journeys.ts';
 import { addKeyCommands } from './keys.ts';
 import { addReportCommands } from './report.ts';
+import { addExperimentCommands } from './experiments.ts';
 import { addTickCommand } from './tick.ts';
 import { addUserCommands } from './users.ts';
 
@@ -46,6 +47,7 @@ export function buildProgram(config: Config, io: CliIo): Command {
   addKeyCommands(program, config, io);
   addTickCommand(program, config, io);
   addReportCommands(program, config, io);
+  addExperimentCommands(program, config, io);
   addDemoCommand(program, config, io);
   return program;
 }

@@ -98,6 +98,8 @@ function firstCommunication(persona: string | null): StarterJourney {
             { key: 'a', label: 'A: our best side', weight: 50, holdout: false },
             { key: 'b', label: 'B: founder note', weight: 50, holdout: false },
           ],
+          // A welcome email is worth changing for a clear lift only: a 25% minimum effect sizes the test for that.
+          experiment: { hypothesis: 'A personal note from the founder converts better than the persona’s best-side email.', minimumEffect: 25, guardrails: ['unsubscribes', 'bounces'] },
         },
         at: [1, 3],
       },

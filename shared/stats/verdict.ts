@@ -144,6 +144,8 @@ export function experimentVerdict(input: VerdictInput): Verdict {
   }
   const pace = input.pacePerArmPerDay;
   const days = pace && pace > 0 ? Math.max(1, Math.ceil(input.neededPerArm / pace)) : null;
-  const when = days === null ? '' : ` (about ${days} ${days === 1 ? 'day' : 'days'} at the current pace)`;
+  const when =
+    days === null ? '' : days > 365 ? ' (more than a year at the current pace: a larger minimum effect or more traffic would settle it sooner)'
+      : ` (about ${days} ${days === 1 ? 'day' : 'days'} at the current pace)`;
   return { kind: 'inconclusive', text: `No reliable difference yet — about ${roughCount(input.neededPerArm)} more contacts per ${input.framing === 'holdout' ? 'group' : 'branch'} to detect a ${lift}${when}.` };
 }

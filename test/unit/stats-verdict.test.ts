@@ -70,6 +70,25 @@ describe('experiment verdict', () => {
     expect(r.verdict.text).not.toMatch(/winner|ship/i);
   });
 
+  it('a wait of more than a year is said as such, with what would shorten it', () => {
+    const r = report(dailyLooks(30, { a: 3, b: 3 }, { a: 0.1, b: 0.12 }));
+    expect(r.verdict.kind).toBe('inconclusive');
+    expect(r.verdict.text).toMatch(/more contacts per branch to detect a 10% lift \(more than a year at the current pace: a larger minimum effect or more traffic would settle it sooner\)\.$/);
+  });
+
+  it('a journey holdout is worded as the journey against doing nothing', () => {
+    const arms = [
+      { key: 'holdout', name: 'Held out', weight: 10 },
+      { key: 'journey', name: 'In the journey', weight: 90 },
+    ];
+    const reliable = report(dailyLooks(10, { holdout: 1000, journey: 9000 }, { holdout: 0.03, journey: 0.045 }), { arms, controlKey: 'holdout', framing: 'holdout' });
+    expect(reliable.verdict.kind).toBe('ship');
+    expect(reliable.verdict.text).toMatch(/^Contacts in the journey convert 4\.5% vs 3\.0% held out \(\+50%, 95% interval \+\d+% to \+\d+%\) — the journey reliably earns its sends\.$/);
+    const early = report(dailyLooks(3, { holdout: 20, journey: 180 }, { holdout: 0.03, journey: 0.04 }), { arms, controlKey: 'holdout', framing: 'holdout' });
+    expect(early.verdict.text).toMatch(/more contacts per group/);
+    expect(early.verdict.text).not.toMatch(/ship/i);
+  });
+
   it('a variant that reliably raises a guardrail is called out before anything else', () => {
     const looks = dailyLooks(10, { a: 4000, b: 4000 }, { a: 0.032, b: 0.041 });
     const unsubscribes = dailyLooks(10, { a: 4000, b: 4000 }, { a: 0.004, b: 0.009 });
