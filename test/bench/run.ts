@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** One group of figures; each group lives in test/bench/<group>.ts and exports `run`. */
-export const GROUPS = ['executor', 'mail', 'ingest', 'editor', 'report'] as const;
+export const GROUPS = ['executor', 'mail', 'ingest', 'editor', 'report', 'experiments'] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface Figure {
