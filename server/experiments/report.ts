@@ -56,6 +56,8 @@ export interface ExperimentDetails {
   experiment: ExperimentSummary;
   report: ExperimentReport;
   series: (ExperimentSeriesPoint & { day: number; date: string; assigned: Record<string, number> })[];
+  /** Each guardrail's rate per arm now (higher is worse): what the verdict's guardrail check reads. */
+  guardrails: { label: string; arms: { key: string; n: number; count: number; rate: number | null }[] }[];
   history: {
     at: number;
     action: string;
@@ -110,7 +112,17 @@ function compute(sqlite: Database.Database, row: ExperimentRow, nowMs: number, w
   const lastDay = Math.max(firstDay, dayNumber(row.endedAt ?? nowMs));
   const input = reportInput({ id: row.id, journeyId: row.journeyId, design: summary.design }, rows.filter((r) => r.day <= lastDay), firstDay, lastDay);
   const report = experimentReport(input);
-  if (!withSeries) return { summary, report, series: [] };
+  const guardrails = (input.guardrails ?? []).map((g) => {
+    const last = g.looks[g.looks.length - 1] ?? {};
+    return {
+      label: g.label,
+      arms: summary.design.arms.map((a) => {
+        const c = last[a.key] ?? { n: 0, conversions: 0 };
+        return { key: a.key, n: c.n, count: c.conversions, rate: c.n > 0 ? c.conversions / c.n : null };
+      }),
+    };
+  });
+  if (!withSeries) return { summary, report, series: [], guardrails };
   const assignedByDay = new Map<number, Record<string, number>>();
   for (const r of rows) {
     const day = assignedByDay.get(r.day) ?? {};
@@ -122,7 +134,7 @@ function compute(sqlite: Database.Database, row: ExperimentRow, nowMs: number, w
     const assigned = Object.fromEntries(summary.design.arms.map((a) => [a.key, assignedByDay.get(day)?.[a.key] ?? 0]));
     return { ...p, day, date: new Date(day * 86_400_000).toISOString().slice(0, 10), assigned };
   });
-  return { summary, report, series };
+  return { summary, report, series, guardrails };
 }
 
 function strip(s: ExperimentSummary & { design?: ExperimentDesign }): ExperimentSummary {
@@ -155,13 +167,13 @@ export function experimentReportOf(sqlite: Database.Database, id: string, nowMs:
 }
 
 export function experimentDetails(sqlite: Database.Database, id: string, nowMs: number): ExperimentDetails {
-  const { summary, report, series } = compute(sqlite, getExperimentRow(sqlite, id), nowMs, true);
+  const { summary, report, series, guardrails } = compute(sqlite, getExperimentRow(sqlite, id), nowMs, true);
   const history = (
     sqlite
       .prepare(`SELECT at, action, user_name AS userName, arm, version, note, figures FROM experiment_history WHERE experiment_id = ? ORDER BY id`)
       .all(id) as { at: number; action: string; userName: string | null; arm: string | null; version: number | null; note: string; figures: string | null }[]
   ).map((h) => ({ ...h, figures: h.figures ? (JSON.parse(h.figures) as ExperimentReport) : null }));
-  return { experiment: strip(summary), report, series, history };
+  return { experiment: strip(summary), report, series, guardrails, history };
 }
 
 export type { Experiment };

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/clock.ts';
 import { createExecutor } from '../../server/executor/executor.ts';
 import { experimentDetails, experimentReportOf, listExperiments } from '../../server/experiments/report.ts';
+import { countExperimentBounce } from '../../server/experiments/tracker.ts';
 import { createJourney, publishJourney } from '../../server/journeys/service.ts';
 import type { EnrollmentState } from '../../shared/journey/interpret.ts';
 import { addContact, addEvent, enrollmentsOf, graph, messagesOf, onEvent } from './executorBuilders.ts';
@@ -39,7 +40,7 @@ function experimentJourney(holdoutPercent: number | null = 10) {
   return graph(
     [
       onEvent('signed_up'),
-      splitNode,
+      structuredClone(splitNode),
       { id: 'mail_a', kind: 'email', config: { templateId: 'nurture' } },
       { id: 'mail_b', kind: 'email', config: { templateId: 'nurture_founder_note' } },
       { id: 'xa', kind: 'exit' },
@@ -192,6 +193,86 @@ describe('experiments', () => {
     expect(details.report.arms.reduce((s, a) => s + a.n, 0)).toBe(10);
     expect(details.history.at(-1)).toMatchObject({ action: 'stopped', note: 'Seen enough' });
     await expect(manager.experiments.stop({ id: experiment.id })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('measures a chosen event, revenue and clicks only within N days after assignment, and counts guardrails', () => {
+    const executor = createExecutor({ db, clock });
+    const journeyWith = (experiment: Record<string, unknown>) => {
+      const g = experimentJourney(null);
+      (g.nodes[1]!.config as { experiment: Record<string, unknown> }).experiment = experiment;
+      return publish(g);
+    };
+    const eventJourney = journeyWith({ metric: { kind: 'event', event: 'trial_started', withinDays: 3 }, guardrails: ['unsubscribes'] });
+    const revenueJourney = journeyWith({ metric: { kind: 'revenue', event: 'order_completed', withinDays: 30 }, guardrails: [] });
+    const clickJourney = journeyWith({ metric: { kind: 'clicked', withinDays: 7 }, guardrails: ['bounces'] });
+
+    const [early, late, spender, clicker, otherClick, quitter] = Array.from({ length: 6 }, () => addContact(db));
+    addEvent(db, early!, 'trial_started', {}, clock.now()); // before the contact enters the split: not an outcome
+    for (const c of [early, late, spender, clicker, otherClick, quitter]) addEvent(db, c!, 'signed_up', {}, clock.now());
+    clock.advance(1000);
+    executor.tick();
+
+    clock.advance(DAY);
+    addEvent(db, early!, 'trial_started', {}, clock.now()); // day 1: counted
+    addEvent(db, spender!, 'order_completed', { revenue: 30 }, clock.now());
+    addEvent(db, spender!, 'order_completed', { revenue: 12.5 }, clock.now());
+    addEvent(db, late!, 'order_completed', { revenue: 'n/a' }, clock.now()); // not a number: no revenue
+    const branchMail = messagesOf(db, clicker!).find((m) => m.journeyId === clickJourney)!;
+    addEvent(db, clicker!, '$email_clicked', { journeyId: clickJourney, nodeId: branchMail.nodeId, messageId: branchMail.id }, clock.now());
+    const otherMail = messagesOf(db, otherClick!).find((m) => m.journeyId === eventJourney)!;
+    addEvent(db, otherClick!, '$email_clicked', { journeyId: eventJourney, nodeId: otherMail.nodeId, messageId: otherMail.id }, clock.now()); // another journey's email
+    addEvent(db, quitter!, '$unsubscribed', { source: 'unsubscribe_link' }, clock.now());
+    clock.advance(4 * DAY);
+    addEvent(db, late!, 'trial_started', {}, clock.now()); // day 5: outside the 3-day window
+    executor.tick();
+
+    const now = clock.now().getTime();
+    const arms = (r: ReturnType<typeof experimentReportOf>) => Object.fromEntries(r.arms.map((a) => [a.key, a]));
+    const countsOf = (journeyId: string) => {
+      const r = experimentReportOf(db.$client, byNode(journeyId, 'subject').id, now);
+      return r.arms.reduce((s, a) => s + a.conversions, 0);
+    };
+    expect(countsOf(eventJourney)).toBe(1);
+    expect(countsOf(clickJourney)).toBe(1);
+
+    const revenue = experimentReportOf(db.$client, byNode(revenueJourney, 'subject').id, now);
+    expect(revenue.metric).toBe('revenue');
+    const spenderArm = (enrollmentsOf(db, revenueJourney).find((r) => r.contactId === spender)!.state as EnrollmentState).variants.subject!;
+    const a = arms(revenue)[spenderArm]!;
+    expect(a.conversions).toBe(1);
+    expect(a.rate).toBeCloseTo(42.5 / a.n, 10);
+    expect(revenue.arms.filter((x) => x.key !== spenderArm)[0]!.rate).toBe(0);
+
+    const guarded = experimentDetails(db.$client, byNode(eventJourney, 'subject').id, now);
+    expect(guarded.guardrails).toHaveLength(1);
+    expect(guarded.guardrails[0]!.label).toBe('unsubscribes');
+    expect(guarded.guardrails[0]!.arms.reduce((s, x) => s + x.count, 0)).toBe(1);
+  });
+
+  it('counts a bounce of a branch email toward the bounce guardrail, once', () => {
+    const journeyId = publish(experimentJourney(null));
+    const executor = createExecutor({ db, clock });
+    const bo = addContact(db);
+    addEvent(db, bo, 'signed_up', {}, clock.now());
+    executor.tick();
+    const message = messagesOf(db, bo)[0]!;
+    countExperimentBounce(db.$client, message.id, clock.now().getTime());
+    countExperimentBounce(db.$client, message.id, clock.now().getTime());
+    const experiment = byNode(journeyId, 'subject');
+    // This journey guards unsubscribes only: the bounce is not counted; a second journey guards bounces.
+    expect(experimentDetails(db.$client, experiment.id, clock.now().getTime()).guardrails.map((g) => g.label)).toEqual(['unsubscribes']);
+    const g = experimentJourney(null);
+    (g.nodes[1]!.config as { experiment: Record<string, unknown> }).experiment = { guardrails: ['bounces'] };
+    const bouncing = publish(g);
+    const cy = addContact(db);
+    addEvent(db, cy, 'signed_up', {}, clock.now());
+    executor.tick();
+    const mail = messagesOf(db, cy).find((m) => m.journeyId === bouncing)!;
+    countExperimentBounce(db.$client, mail.id, clock.now().getTime());
+    countExperimentBounce(db.$client, mail.id, clock.now().getTime());
+    const details = experimentDetails(db.$client, byNode(bouncing, 'subject').id, clock.now().getTime());
+    expect(details.guardrails[0]!.label).toBe('bounces');
+    expect(details.guardrails[0]!.arms.reduce((s, x) => s + x.count, 0)).toBe(1);
   });
 
   it('starts a new experiment when a version changes the design, and keeps it when only the hypothesis changes', () => {
