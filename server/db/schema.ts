@@ -62,6 +62,11 @@ export const journeys = sqliteTable(
     revision: integer('revision').notNull().default(1),
     /** The newest published version, null until the first publish. */
     currentVersion: integer('current_version'),
+    /**
+     * 1 (low) to 5 (urgent), 3 by default: when two marketing emails compete for the last slot of a contact's frequency
+     * cap, the higher-priority journey's goes first and the other waits.
+     */
+    priority: integer('priority').notNull().default(3),
     createdAt: createdAt(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
       .notNull()
@@ -106,3 +111,4 @@ export * from './tables/apiKeys.ts';
 export * from './tables/contactImports.ts';
 export * from './tables/reports.ts';
 export * from './tables/experiments.ts';
+export * from './tables/deliverability.ts';

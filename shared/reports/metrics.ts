@@ -21,6 +21,10 @@ export const METRICS = {
   template_clicked: 'templateId',
   template_unsubscribed: 'templateId',
   template_bounced: 'templateId',
+  /** A feedback-loop complaint (ARF) about one of the template's emails; key the template id. */
+  template_complained: 'templateId',
+  /** A soft bounce reported later (DSN, 4.x.x); key the template id. */
+  template_soft_bounced: 'templateId',
 } as const;
 export type Metric = keyof typeof METRICS;
 

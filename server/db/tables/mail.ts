@@ -67,7 +67,7 @@ export const senders = sqliteTable('senders', {
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(nowMs),
 });
 
-export const SUPPRESSION_REASONS = ['hard_bounce', 'complaint', 'manual'] as const;
+export const SUPPRESSION_REASONS = ['hard_bounce', 'soft_bounces', 'complaint', 'manual'] as const;
 
 /** Addresses nothing is sent to, transactional mail included. */
 export const suppressions = sqliteTable('suppressions', {
