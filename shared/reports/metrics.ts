@@ -25,6 +25,10 @@ export const METRICS = {
   template_complained: 'templateId',
   /** A soft bounce reported later (DSN, 4.x.x); key the template id. */
   template_soft_bounced: 'templateId',
+  /** Deliverability per sending domain (the From address's domain); key the domain. */
+  domain_sent: 'domain',
+  domain_bounced: 'domain',
+  domain_complained: 'domain',
 } as const;
 export type Metric = keyof typeof METRICS;
 
