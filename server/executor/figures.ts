@@ -14,7 +14,7 @@ export interface JourneyFigures {
 // Steps that continue past a node, mapped to the output they took.
 const FOLLOW: Record<string, string> = { waited: 'next', 'no wait needed': 'next', matched: 'matched', timeout: 'timeout' };
 // Steps that only record something about a node already entered.
-const NOT_AN_ENTRY = new Set(['waited', 'matched', 'timeout', 'exited', 'moved', 'failed']);
+const NOT_AN_ENTRY = new Set(['waited', 'matched', 'timeout', 'exited', 'moved', 'failed', 'released']);
 
 /** `nowMs`: holds that end before it are not counted (0 counts every hold still noted). */
 export function journeyFigures(db: Db, journeyId: string, nowMs = 0): JourneyFigures {
@@ -36,7 +36,8 @@ export function journeyFigures(db: Db, journeyId: string, nowMs = 0): JourneyFig
   for (const s of steps) {
     const figures = node(s.nodeId);
     if (!NOT_AN_ENTRY.has(s.outcome) && !(s.outcome in FOLLOW)) figures.entered += s.n;
-    if (s.outcome === 'waiting' || s.outcome === 'completed') continue;
+    // A held-out contact entered the trigger and stays there (journey holdout): no output taken.
+    if (s.outcome === 'waiting' || s.outcome === 'completed' || s.outcome === 'held out') continue;
     if (NOT_AN_ENTRY.has(s.outcome) && !(s.outcome in FOLLOW)) continue;
     const output = FOLLOW[s.outcome] ?? s.outcome;
     edges[`${s.nodeId}:${output}`] = (edges[`${s.nodeId}:${output}`] ?? 0) + s.n;

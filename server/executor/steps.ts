@@ -8,7 +8,7 @@ export interface Step {
 
 /** The figure a step counts toward: the output taken, or its kind for outcomes carrying detail. */
 export function outcomeKind(outcome: string): string {
-  for (const kind of ['waiting', 'failed', 'exited', 'moved']) if (outcome.startsWith(kind)) return kind;
+  for (const kind of ['waiting', 'failed', 'exited', 'moved', 'held out', 'released']) if (outcome.startsWith(kind)) return kind;
   return outcome;
 }
 

@@ -406,7 +406,7 @@ export function advance(input: AdvanceInput): AdvanceResult {
       if (s.wakeAt !== null && now < s.wakeAt) return finish(run);
       s.status = 'completed';
       s.wakeAt = null;
-      logStep(run, node, 'completed: held out, received nothing');
+      logStep(run, node, 'released: held out, received nothing');
       return finish(run);
     }
     if (node.kind === 'wait_for_event') {

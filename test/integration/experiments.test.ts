@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/clock.ts';
 import { createExecutor } from '../../server/executor/executor.ts';
+import { journeyFigures } from '../../server/executor/figures.ts';
 import { experimentDetails, experimentReportOf, listExperiments } from '../../server/experiments/report.ts';
 import { countExperimentBounce } from '../../server/experiments/tracker.ts';
 import { createJourney, publishJourney } from '../../server/journeys/service.ts';
@@ -79,6 +80,11 @@ describe('experiments', () => {
     const inB = treated.filter((c) => arm.get(c)!.variants.subject === 'b');
     expect(held.length + inA.length + inB.length).toBe(600);
     expect(held.length).toBeGreaterThan(30);
+    // The canvas counts them all as entering; only the treated take the trigger's output.
+    const figures = journeyFigures(db, journeyId);
+    expect(figures.nodes.t).toMatchObject({ entered: 600, waiting: held.length });
+    expect(figures.edges['t:next']).toBe(treated.length);
+    expect(Object.keys(figures.edges).filter((e) => e.startsWith('t:'))).toEqual(['t:next']);
     // Held out: enrolled, waiting for the goal window, sent nothing.
     for (const c of held) expect(messagesOf(db, c)).toEqual([]);
     for (const c of inA) expect(messagesOf(db, c).map((m) => m.templateId)).toEqual(['nurture']);
@@ -115,6 +121,9 @@ describe('experiments', () => {
     const heldRuns = enrollmentsOf(db, journeyId).filter((r) => held.includes(r.contactId));
     expect(new Set(heldRuns.map((r) => r.status))).toEqual(new Set(['completed']));
     for (const c of held) expect(messagesOf(db, c)).toEqual([]);
+    // One step-count row per kind of outcome, not one per contact's release time.
+    const triggerOutcomes = db.$client.prepare(`SELECT outcome FROM journey_step_counts WHERE journey_id = ? AND node_id = 't' ORDER BY outcome`).all(journeyId);
+    expect(triggerOutcomes).toEqual([{ outcome: 'held out' }, { outcome: 'next' }, { outcome: 'released' }]);
   });
 
   it('counts an assignment once, even when the contact comes back into the journey', () => {
