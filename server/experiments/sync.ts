@@ -43,32 +43,63 @@ function end(sqlite: Database.Database, id: string, now: number, actor: Actor | 
   historyEntry(sqlite, { experimentId: id, at: now, action, actor, version, note });
 }
 
+export type ExperimentChange = 'start' | 'continue' | 'restart' | 'end';
+
+export interface PlannedExperiment {
+  nodeId: string;
+  name: string;
+  change: ExperimentChange;
+  /** The running experiment it continues, restarts or ends. */
+  runningId: string | null;
+  design: ExperimentDesign | null;
+}
+
+/** What publishing `graph` does to the journey's experiments: pure over the running rows, used by publish and its preview. */
+export function planExperiments(running: readonly RunningRow[], graph: JourneyGraph): PlannedExperiment[] {
+  const checked = checkGraph(graph, { templateIds: ANY, personaKeys: ANY, phaseKeys: ANY });
+  const designs = new Map(checked.ok ? designsOf(checked.graph).map((d) => [d.nodeId, d]) : []);
+  const plan: PlannedExperiment[] = [];
+  for (const row of running) {
+    const current = JSON.parse(row.design) as ExperimentDesign;
+    const next = designs.get(row.nodeId);
+    designs.delete(row.nodeId);
+    if (!next) plan.push({ nodeId: row.nodeId, name: current.name, change: 'end', runningId: row.id, design: null });
+    else plan.push({ nodeId: row.nodeId, name: next.name, change: sameDesign(current, next) ? 'continue' : 'restart', runningId: row.id, design: next });
+  }
+  for (const design of designs.values()) plan.push({ nodeId: design.nodeId, name: design.name, change: 'start', runningId: null, design });
+  return plan;
+}
+
+export function runningExperimentRows(sqlite: Database.Database, journeyId: string): RunningRow[] {
+  return sqlite.prepare(`SELECT id, node_id AS nodeId, design FROM experiments WHERE journey_id = ? AND status = 'running'`).all(journeyId) as RunningRow[];
+}
+
 /** Brings the journey's experiments in line with `graph`, published as `version`. Returns the running experiment ids. */
 export function syncExperiments(sqlite: Database.Database, journeyId: string, version: number, graph: JourneyGraph, now: number, actor: Actor | null): string[] {
-  const checked = checkGraph(graph, { templateIds: ANY, personaKeys: ANY, phaseKeys: ANY });
-  if (!checked.ok) return [];
-  const designs = new Map(designsOf(checked.graph).map((d) => [d.nodeId, d]));
-  const running = sqlite.prepare(`SELECT id, node_id AS nodeId, design FROM experiments WHERE journey_id = ? AND status = 'running'`).all(journeyId) as RunningRow[];
   const ids: string[] = [];
-  for (const row of running) {
-    const next = designs.get(row.nodeId);
-    const current = JSON.parse(row.design) as ExperimentDesign;
-    if (!next) {
-      const what = current.kind === 'holdout' ? 'the holdout was turned off' : `the split ${row.nodeId} is no longer in the journey`;
-      end(sqlite, row.id, now, actor, version, 'ended', `Ended by version ${version}: ${what}.`);
-      continue;
+  for (const p of planExperiments(runningExperimentRows(sqlite, journeyId), graph)) {
+    switch (p.change) {
+      case 'end': {
+        const what = p.nodeId === '$holdout' ? 'the holdout was turned off' : `the split ${p.nodeId} is no longer in the journey`;
+        end(sqlite, p.runningId!, now, actor, version, 'ended', `Ended by version ${version}: ${what}.`);
+        break;
+      }
+      case 'continue':
+        // Names and the hypothesis follow the newest version; what is measured does not change.
+        sqlite.prepare(`UPDATE experiments SET design = ? WHERE id = ?`).run(JSON.stringify(p.design), p.runningId);
+        ids.push(p.runningId!);
+        break;
+      case 'restart':
+        end(sqlite, p.runningId!, now, actor, version, 'restarted', `Version ${version} changed the design (arms, weights, metric, minimum effect or guardrails); a new experiment measures it from now on.`);
+        ids.push(start(sqlite, journeyId, version, p.design!, now, actor, `Started by version ${version}, replacing the experiment whose design changed.`));
+        break;
+      case 'start':
+        ids.push(start(sqlite, journeyId, version, p.design!, now, actor, `Started by version ${version}.`));
+        break;
+      default:
+        p.change satisfies never;
     }
-    designs.delete(row.nodeId);
-    if (sameDesign(current, next)) {
-      // Names and the hypothesis follow the newest version; what is measured does not change.
-      sqlite.prepare(`UPDATE experiments SET design = ? WHERE id = ?`).run(JSON.stringify(next), row.id);
-      ids.push(row.id);
-      continue;
-    }
-    end(sqlite, row.id, now, actor, version, 'restarted', `Version ${version} changed the design (arms, weights, metric, minimum effect or guardrails); a new experiment measures it from now on.`);
-    ids.push(start(sqlite, journeyId, version, next, now, actor, `Started by version ${version}, replacing the experiment whose design changed.`));
   }
-  for (const design of designs.values()) ids.push(start(sqlite, journeyId, version, design, now, actor, `Started by version ${version}.`));
   return ids;
 }
 

@@ -11,7 +11,7 @@ import { starterJourney } from '../../shared/journey/starters.ts';
 import { validateGraph, type ReferenceContext, type ValidationIssue } from '../../shared/journey/validate.ts';
 import type { Clock } from '../clock.ts';
 import { migrateEnrollments } from '../executor/migrate.ts';
-import { endExperiments, syncExperiments } from '../experiments/sync.ts';
+import { endExperiments, planExperiments, runningExperimentRows, syncExperiments } from '../experiments/sync.ts';
 import type { Db } from '../db/client.ts';
 import { emailTemplates, journeys, journeyVersions, personas, phases, type Journey, MIGRATION_CHOICES } from '../db/schema.ts';
 
@@ -136,11 +136,16 @@ export function publishPreview(db: Db, id: string) {
     .where(and(eq(journeys.moment, journey.moment), journey.personaKey === null ? isNull(journeys.personaKey) : eq(journeys.personaKey, journey.personaKey)))
     .all()
     .filter((j) => j.id !== journey.id && (j.status === 'live' || j.status === 'paused'));
+  // What happens to the experiments: a changed design starts a new one (the figures so far stay with the old one).
+  const experiments = planExperiments(runningExperimentRows(db.$client, journey.id), journey.draftGraph)
+    .filter((p) => p.change !== 'continue')
+    .map((p) => ({ nodeId: p.nodeId, name: p.name, change: p.change }));
   return {
     nextVersion: (journey.currentVersion ?? 0) + 1,
     firstPublish: journey.currentVersion === null,
     inFlight,
     otherLiveJourneys: siblings,
+    experiments,
     ...publishOutlook(journey.draftGraph, templateNames),
   };
 }

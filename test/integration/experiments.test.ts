@@ -7,7 +7,7 @@ import { createExecutor } from '../../server/executor/executor.ts';
 import { journeyFigures } from '../../server/executor/figures.ts';
 import { experimentDetails, experimentReportOf, listExperiments } from '../../server/experiments/report.ts';
 import { countExperimentBounce } from '../../server/experiments/tracker.ts';
-import { createJourney, publishJourney } from '../../server/journeys/service.ts';
+import { createJourney, publishJourney, publishPreview } from '../../server/journeys/service.ts';
 import type { EnrollmentState } from '../../shared/journey/interpret.ts';
 import { addContact, addEvent, enrollmentsOf, graph, messagesOf, onEvent } from './executorBuilders.ts';
 import { callerFor, freshWorkspace, makeUser, type FreshWorkspace } from './helpers.ts';
@@ -294,10 +294,17 @@ describe('experiments', () => {
     expect(byNode(journeyId, 'subject')).toMatchObject({ id: first.id, status: 'running', hypothesis: 'Reworded' });
 
     (g.nodes[1]!.config as { experiment: { minimumEffect: number } }).experiment.minimumEffect = 20;
+    g.settings.holdout = { percent: 5 };
     fresh.ws.db.$client.prepare(`UPDATE journeys SET draft_graph = ? WHERE id = ?`).run(JSON.stringify(g), journeyId);
+    // The publish dialog says so before it happens.
+    expect(publishPreview(db, journeyId).experiments).toEqual([
+      { nodeId: 'subject', name: 'Subject test', change: 'restart' },
+      { nodeId: '$holdout', name: 'Journey holdout', change: 'start' },
+    ]);
     publishJourney(db, clock, { id: journeyId, publishedBy: 'test' });
     const all = listExperiments(db.$client, clock.now().getTime(), { journeyId });
     expect(all.find((x) => x.id === first.id)!.status).toBe('stopped');
-    expect(all.filter((x) => x.status === 'running').map((x) => x.minimumEffect)).toEqual([0.2]);
+    expect(all.filter((x) => x.status === 'running' && x.kind === 'split').map((x) => x.minimumEffect)).toEqual([0.2]);
+    expect(publishPreview(db, journeyId).experiments).toEqual([]);
   });
 });
