@@ -2,7 +2,7 @@
 // counts (arms × days rows), never from the members, so a million contacts cost what a thousand do.
 import type Database from 'better-sqlite3';
 import { dayNumber, describeMetric, reportInput, type DailyArmCounts, type ExperimentDesign, type ExperimentKind, type ExperimentStatus } from '../../shared/experiments/design.ts';
-import { experimentReport, experimentSeries, type ExperimentReport, type ExperimentSeriesPoint } from '../../shared/stats/index.ts';
+import { experimentReport, experimentSeries, minimumDetectableEffect, type ExperimentReport, type ExperimentSeriesPoint } from '../../shared/stats/index.ts';
 import type { Experiment } from '../db/schema.ts';
 
 export class ExperimentNotFound extends Error {
@@ -56,6 +56,8 @@ export interface ExperimentDetails {
   experiment: ExperimentSummary;
   report: ExperimentReport;
   series: (ExperimentSeriesPoint & { day: number; date: string; assigned: Record<string, number> })[];
+  /** The smallest relative lift detectable at 80% power with the contacts so far (proportion metrics); null when unknown. */
+  minimumDetectableEffect: number | null;
   /** Each guardrail's rate per arm now (higher is worse): what the verdict's guardrail check reads. */
   guardrails: { label: string; arms: { key: string; n: number; count: number; rate: number | null }[] }[];
   history: {
@@ -122,7 +124,10 @@ function compute(sqlite: Database.Database, row: ExperimentRow, nowMs: number, w
       }),
     };
   });
-  if (!withSeries) return { summary, report, series: [], guardrails };
+  const control = report.arms.find((a) => a.key === summary.design.controlKey);
+  const smallest = Math.min(...report.arms.map((a) => a.n));
+  const minimumDetectable = input.metricKind === 'proportion' ? minimumDetectableEffect(control?.rate ?? null, Number.isFinite(smallest) ? smallest : 0) : null;
+  if (!withSeries) return { summary, report, series: [], guardrails, minimumDetectable };
   const assignedByDay = new Map<number, Record<string, number>>();
   for (const r of rows) {
     const day = assignedByDay.get(r.day) ?? {};
@@ -134,7 +139,7 @@ function compute(sqlite: Database.Database, row: ExperimentRow, nowMs: number, w
     const assigned = Object.fromEntries(summary.design.arms.map((a) => [a.key, assignedByDay.get(day)?.[a.key] ?? 0]));
     return { ...p, day, date: new Date(day * 86_400_000).toISOString().slice(0, 10), assigned };
   });
-  return { summary, report, series, guardrails };
+  return { summary, report, series, guardrails, minimumDetectable };
 }
 
 function strip(s: ExperimentSummary & { design?: ExperimentDesign }): ExperimentSummary {
@@ -167,13 +172,13 @@ export function experimentReportOf(sqlite: Database.Database, id: string, nowMs:
 }
 
 export function experimentDetails(sqlite: Database.Database, id: string, nowMs: number): ExperimentDetails {
-  const { summary, report, series, guardrails } = compute(sqlite, getExperimentRow(sqlite, id), nowMs, true);
+  const { summary, report, series, guardrails, minimumDetectable } = compute(sqlite, getExperimentRow(sqlite, id), nowMs, true);
   const history = (
     sqlite
       .prepare(`SELECT at, action, user_name AS userName, arm, version, note, figures FROM experiment_history WHERE experiment_id = ? ORDER BY id`)
       .all(id) as { at: number; action: string; userName: string | null; arm: string | null; version: number | null; note: string; figures: string | null }[]
   ).map((h) => ({ ...h, figures: h.figures ? (JSON.parse(h.figures) as ExperimentReport) : null }));
-  return { experiment: strip(summary), report, series, guardrails, history };
+  return { experiment: strip(summary), report, series, guardrails, minimumDetectableEffect: minimumDetectable, history };
 }
 
 export type { Experiment };

@@ -107,6 +107,10 @@ describe('experiments', () => {
     expect(split.comparisons[0]).toMatchObject({ arm: 'b', control: 'a' });
     expect(split.comparisons[0]!.diff).toBeGreaterThan(0);
     expect(split.srm.flagged).toBe(false);
+    const details = experimentDetails(db.$client, byNode(journeyId, 'subject').id, clock.now().getTime());
+    expect(details.minimumDetectableEffect).toBeGreaterThan(0);
+    expect(details.series.at(-1)!.arms.map((a) => a.n)).toEqual([inA.length, inB.length]);
+    expect(details.series.reduce((s, p) => s + (p.assigned.a ?? 0) + (p.assigned.b ?? 0), 0)).toBe(inA.length + inB.length);
 
     const holdout = experimentReportOf(db.$client, byNode(journeyId, '$holdout').id, clock.now().getTime());
     expect(holdout.arms.map((a) => [a.key, a.n, a.conversions])).toEqual([
