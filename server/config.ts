@@ -1,6 +1,7 @@
 // Configuration from the environment, validated at start: every bad value is named with what is wrong.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -13,11 +14,25 @@ export interface Config {
   executorIntervalSeconds: number;
   /** Set when SECRET is given; otherwise resolveSecret() reads or creates DATA_DIR/secret. */
   secret: string | undefined;
+  /** DNS_SERVERS: the resolvers "Check DNS" asks (`1.1.1.1`, `127.0.0.1:53`, `[::1]:53`), in order; unset, the system's. */
+  dnsServers: string[] | undefined;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
 const MIN_SECRET_LENGTH = 32;
+
+/**
+ * One DNS server as node:dns's setServers takes it: an IPv4 or IPv6 address, with a port as `1.2.3.4:53` or `[::1]:53`.
+ * Names are refused: the resolver itself cannot be looked up by name.
+ */
+function isDnsServer(entry: string): boolean {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  const v4WithPort = /^([^:]+):(\d+)$/.exec(entry);
+  const [address, port] = bracketed ? [bracketed[1]!, bracketed[2]] : v4WithPort ? [v4WithPort[1]!, v4WithPort[2]] : [entry, undefined];
+  if (bracketed ? isIP(address) !== 6 : isIP(address) === 0) return false;
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
 
 const envSchema = z.object({
   PORT: z
@@ -42,6 +57,14 @@ const envSchema = z.object({
   SECRET: z
     .string()
     .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (or leave it unset to have one generated)`)
+    .optional(),
+  DNS_SERVERS: z
+    .string()
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .refine(
+      (servers) => servers.length > 0 && servers.every(isDnsServer),
+      'must be DNS server IP addresses separated by commas, each with an optional port, such as 127.0.0.1:53,1.1.1.1 or [::1]:53',
+    )
     .optional(),
 });
 
@@ -78,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       smtpUrl: parsed.data.SMTP_URL,
       executorIntervalSeconds: parsed.data.EXECUTOR_INTERVAL_SECONDS ?? 5,
       secret: parsed.data.SECRET,
+      dnsServers: parsed.data.DNS_SERVERS,
     },
   };
 }

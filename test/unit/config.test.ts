@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       smtpUrl: undefined,
       executorIntervalSeconds: 5,
       secret: undefined,
+      dnsServers: undefined,
     });
   });
 
@@ -96,8 +97,22 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes DNS_SERVERS as a list of addresses with optional ports, in order', () => {
+    expect(configOf(loadConfig({ DNS_SERVERS: '127.0.0.1:53, 1.1.1.1,[::1]:5353,2606:4700::1111' })).dnsServers).toEqual([
+      '127.0.0.1:53',
+      '1.1.1.1',
+      '[::1]:5353',
+      '2606:4700::1111',
+    ]);
+  });
+
+  it.each(['dns.example.com', '1.1.1.1:99999', '1.1.1.1:', '::1:53x', ',', '[1.1.1.1]:53'])('refuses DNS_SERVERS=%s and says what it takes', (bad) => {
+    const errors = errorsOf(loadConfig({ DNS_SERVERS: bad }));
+    expect(errors).toEqual([expect.stringContaining(`DNS_SERVERS=${JSON.stringify(bad)}: must be DNS server IP addresses separated by commas`)]);
+  });
+
   it('treats empty strings as unset', () => {
-    const config = configOf(loadConfig({ PORT: '', DATA_DIR: '', PUBLIC_URL: '', SMTP_URL: '', SECRET: '' }, '/srv'));
+    const config = configOf(loadConfig({ PORT: '', DATA_DIR: '', PUBLIC_URL: '', SMTP_URL: '', SECRET: '', DNS_SERVERS: '' }, '/srv'));
     expect(config).toEqual({
       port: 3000,
       dataDir: '/srv/data',
@@ -105,6 +120,7 @@ describe('loadConfig', () => {
       smtpUrl: undefined,
       executorIntervalSeconds: 5,
       secret: undefined,
+      dnsServers: undefined,
     });
   });
 });
