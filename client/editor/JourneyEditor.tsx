@@ -16,6 +16,7 @@ import { toFlow } from './convert.ts';
 import { EditorHeader } from './EditorHeader.tsx';
 import { EditorProvider } from './EditorContext.tsx';
 import { EditorUiProvider, useEditorUi } from './EditorUi.tsx';
+import { ExperimentsProvider, type ExperimentEditing } from './experiments/ExperimentsContext.tsx';
 import { FiguresProvider } from './figures/FiguresContext.tsx';
 import { useExportJourney } from './importExport.ts';
 import { JourneyOutline } from './JourneyOutline.tsx';
@@ -103,6 +104,11 @@ function DuplicateDialog({ opened, journey, references, onClose }: { opened: boo
 
 function isReadOnly(journey: JourneyDetail, canEdit: boolean): boolean {
   return journey.status === 'archived' || !canEdit;
+}
+
+/** Marketers change experiment settings in the draft; managers, whose editor is read-only, save them on their own. */
+function experimentEditing(journey: JourneyDetail, canEdit: boolean): ExperimentEditing {
+  return journey.status === 'archived' ? 'view' : canEdit ? 'draft' : 'configure';
 }
 
 function EditorLayout({ journey, references, momentLabel, canEdit, onReload, store }: EditorProps & { store: EditorStore }) {
@@ -328,9 +334,11 @@ export function JourneyEditor(props: EditorProps) {
       <ReactFlowProvider>
         <EditorUiProvider>
           <FiguresProvider journeyId={props.journey.id} status={props.journey.status}>
-            <Simulator personaKey={props.journey.personaKey}>
-              <EditorLayout {...props} store={store} />
-            </Simulator>
+            <ExperimentsProvider journeyId={props.journey.id} status={props.journey.status} editing={experimentEditing(props.journey, props.canEdit)}>
+              <Simulator personaKey={props.journey.personaKey}>
+                <EditorLayout {...props} store={store} />
+              </Simulator>
+            </ExperimentsProvider>
           </FiguresProvider>
         </EditorUiProvider>
       </ReactFlowProvider>

@@ -62,18 +62,16 @@ function NodePanel({ id, kind }: { id: string; kind: NodeKind }) {
       </Group>
       <NodeProblems id={id} />
       <Fieldset variant="unstyled" disabled={readOnly}>
-        <Stack gap="sm">
-          <TextInput
-            label="Name on the canvas"
-            placeholder={def.label}
-            maxLength={80}
-            value={data.name ?? ''}
-            onChange={(e) => store.getState().renameNode(id, e.currentTarget.value)}
-          />
-          {/* Keyed by node: another node gets a fresh form. */}
-          <Form key={id} nodeId={id} config={data.config} />
-        </Stack>
+        <TextInput
+          label="Name on the canvas"
+          placeholder={def.label}
+          maxLength={80}
+          value={data.name ?? ''}
+          onChange={(e) => store.getState().renameNode(id, e.currentTarget.value)}
+        />
       </Fieldset>
+      {/* Keyed by node: another node gets a fresh form. It locks its own fields in a read-only editor (ConfigFormFrame). */}
+      <Form key={id} nodeId={id} config={data.config} />
       <Text size="xs" c="dimmed" ff="monospace">
         id: {id}
       </Text>

@@ -1,9 +1,13 @@
-// Side-panel form of a split: the variants of the experiment, their weights (summing to 100) and the holdout.
+// Side-panel form of a split: the variants of the experiment, their weights (summing to 100), the holdout, and what
+// the experiment measures (ExperimentFields).
 import { ActionIcon, Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { useMemo } from 'react';
 import { useFieldArray, useFormContext } from 'react-hook-form';
 import { splitConfigSchema } from '../../../shared/journey/nodes/split.ts';
+import { withExperimentDefaults } from '../experiments/settings.ts';
 import { ConfigFormFrame } from './ConfigFormFrame.tsx';
+import { ExperimentFields } from './ExperimentFields.tsx';
 import { CheckboxField, NumberField, TextField } from './fields.tsx';
 import { useConfigForm, type ConfigFormProps } from './useConfigForm.ts';
 
@@ -80,10 +84,12 @@ function Variants() {
   );
 }
 
-export function SplitForm(props: ConfigFormProps) {
-  const { form } = useConfigForm(splitConfigSchema, props);
+export function SplitForm({ nodeId, config }: ConfigFormProps) {
+  const shown = useMemo(() => withExperimentDefaults(config), [config]);
+  const { form } = useConfigForm(splitConfigSchema, { nodeId, config: shown });
   return (
-    <ConfigFormFrame form={form}>
+    // The experiment settings stay editable for a manager, who saves them on their own (ExperimentFields).
+    <ConfigFormFrame form={form} unlocked={<ExperimentFields nodeId={nodeId} />}>
       <Text size="sm" c="dimmed">
         Each contact gets one variant, by weight; the same contact always gets the same variant.
       </Text>
