@@ -1,5 +1,5 @@
 // The editor's header: name (renameable) over moment, persona, status and save state; then figures, problems and journey actions.
-import { ActionIcon, Box, Button, Group, Loader, Menu, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, Group, Loader, Menu, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import {
   IconAlertTriangle,
   IconArchive,
@@ -19,6 +19,7 @@ import { Link } from 'react-router';
 import { JourneyStatusBadge } from '../ui/JourneyStatusBadge.tsx';
 import { useEditorReadOnly } from './EditorContext.tsx';
 import { FiguresSummary } from './figures/FiguresSummary.tsx';
+import { HoldoutSummary } from './figures/HoldoutEffect.tsx';
 import classes from './layout.module.css';
 import { SimulateButton } from './simulator/Simulator.tsx';
 import type { SaveStatus } from './useDraftAutosave.ts';
@@ -202,9 +203,10 @@ export function EditorHeader(props: HeaderProps) {
           <RenameTitle name={props.name} onRename={props.onRename} disabled={readOnly} />
           <JourneyFacts {...props} />
         </Stack>
-        <Box className={classes.keep}>
+        <Group gap="md" wrap="nowrap" className={classes.keep}>
           <FiguresSummary />
-        </Box>
+          <HoldoutSummary />
+        </Group>
       </Group>
       <Group gap="xs" wrap="nowrap" className={classes.keep}>
         {!readOnly && <ProblemsButton />}
