@@ -76,6 +76,8 @@ export type Effect =
       senderId?: string;
       category: 'marketing' | 'transactional';
       whenCapped: 'delay' | 'skip';
+      /** Present when the email waits for the contact's best hour: the executor and the simulator pick the time. */
+      sendAt?: { mode: 'best_hour'; withinHours: number };
     }
   | { type: 'set_phase'; nodeId: string; phase: string; onlyForward: boolean }
   | { type: 'update_traits'; nodeId: string; traits: Record<string, Scalar> }
@@ -469,6 +471,8 @@ export function advance(input: AdvanceInput): AdvanceResult {
           ...(c.senderId ? { senderId: c.senderId } : {}),
           category: c.category,
           whenCapped: c.whenCapped,
+          // Transactional mail answers something the contact just did: it goes at once, whatever the node says.
+          ...(c.sendAt?.mode === 'best_hour' && c.category === 'marketing' ? { sendAt: { mode: 'best_hour' as const, withinHours: c.sendAt.withinHours } } : {}),
         });
         output = 'next';
         break;

@@ -18,6 +18,8 @@ import {
   type StepRecord,
 } from './interpret.ts';
 import { checkGraph, type ReferenceContext, type ValidationIssue } from './validate.ts';
+import { bestSendHour, type BestHourSource, type HourOfWeekHistogram } from '../mail/bestHour.ts';
+import { DEFAULT_SENDING_SETTINGS, type SendingSettings } from '../mail/settings.ts';
 
 export interface ScriptedEvent extends IncomingEvent {}
 
@@ -35,6 +37,17 @@ export interface SimulationInput {
   defaultTimezone?: string;
   /** References to check; templates that do not exist yet are reported, not blocking. */
   refs: ReferenceContext;
+  /** What a best-hour email is timed by, as the executor would time it; absent: no history and the default quiet hours. */
+  bestHour?: SimulatedHistory;
+}
+
+/** The engagement history the simulator times best-hour emails with (the picked contact's, their persona's, everyone's). */
+export interface SimulatedHistory {
+  /** The contact's own opens and clicks before the start (ms); the opens the run assumes are added to them. */
+  engagements: readonly number[];
+  personaHistogram: HourOfWeekHistogram | null;
+  audienceHistogram: HourOfWeekHistogram | null;
+  quietHours: SendingSettings['quietHours'];
 }
 
 export interface SimulatedEmail {
@@ -43,6 +56,8 @@ export interface SimulatedEmail {
   templateId: string;
   subjectOverride?: string;
   category: 'marketing' | 'transactional';
+  /** A best-hour email: when it would go out and why (the journey itself moves on at `at`). */
+  scheduled?: { at: number; source: BestHourSource; reason: string };
 }
 
 export type SimulationResult =
@@ -114,6 +129,23 @@ export function simulate(input: SimulationInput): SimulationResult {
   let converted: number | null = null;
   let pending = events.filter((e) => e.timestamp > entered || (e.timestamp === entered && e !== entry));
 
+  const history = input.bestHour;
+  // When the run's emails go out: an assumed open or click is an engagement at that moment, for later best-hour emails.
+  const assumedEngagements: number[] = [];
+  const scheduleBestHour = (withinHours: number): SimulatedEmail['scheduled'] => {
+    const best = bestSendHour({
+      now,
+      withinHours,
+      timezone: contact.timezone,
+      defaultTimezone: input.defaultTimezone ?? 'UTC',
+      engagements: [...(history?.engagements ?? []).filter((t) => t < now), ...assumedEngagements],
+      personaHistogram: history?.personaHistogram ?? null,
+      audienceHistogram: history?.audienceHistogram ?? null,
+      quietHours: history?.quietHours ?? DEFAULT_SENDING_SETTINGS.quietHours,
+    });
+    return { at: best.at, source: best.source, reason: best.reason };
+  };
+
   const run = (event?: IncomingEvent) => {
     const result = advance({ graph, state, contact, now, event, facts, defaultTimezone: input.defaultTimezone });
     state = result.state;
@@ -123,7 +155,12 @@ export function simulate(input: SimulationInput): SimulationResult {
       effects.push({ ...effect, at: now });
       if (effect.type === 'send_email') {
         sent.add(effect.nodeId);
-        emails.push({ nodeId: effect.nodeId, at: now, templateId: effect.templateId, subjectOverride: effect.subjectOverride, category: effect.category });
+        const scheduled = effect.sendAt?.mode === 'best_hour' ? scheduleBestHour(effect.sendAt.withinHours) : undefined;
+        emails.push({ nodeId: effect.nodeId, at: now, templateId: effect.templateId, subjectOverride: effect.subjectOverride, category: effect.category, ...(scheduled ? { scheduled } : {}) });
+        // As the executor counts them: a message's first open and first click.
+        const delivered = scheduled?.at ?? now;
+        if (input.assume.opens || input.assume.clicks) assumedEngagements.push(delivered);
+        if (input.assume.clicks) assumedEngagements.push(delivered);
       }
     }
     if (state.status === 'waiting' && state.wakeAt !== null) waits.push({ nodeId: state.nodeId, from: now, until: state.wakeAt });

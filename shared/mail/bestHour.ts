@@ -46,6 +46,8 @@ export interface BestHour {
   source: BestHourSource;
   /** One sentence for the simulator, naming the local time, the zone and why. */
   reason: string;
+  /** The reason without the local time in front: what the contact's page says after "scheduled for Tue 09:00 (zone)". */
+  why: string;
 }
 
 /** The hour of the week of `ms` in `zone` (an invalid zone reads as UTC). DST-correct: 9:00 in Paris is slot Tue 9 in January and in July. */
@@ -170,14 +172,15 @@ export function bestSendHour(input: BestHourInput): BestHour {
   const candidates = allowedCandidates(now, hours, zone, quiet);
   if (candidates.length === 0) {
     const at = quietHoursRelease(now, zone, quiet);
-    const reason = `${localTime(at, zone)} — quiet hours (${quiet.start}–${quiet.end}) cover all of the next ${plural(hours, 'hour')}: sent when they end.`;
-    return { at, slot: hourOfWeek(at, zone), source, reason };
+    const why = `quiet hours (${quiet.start}–${quiet.end}) cover all of the next ${plural(hours, 'hour')}: sent when they end.`;
+    return { at, slot: hourOfWeek(at, zone), source, reason: `${localTime(at, zone)} — ${why}`, why };
   }
 
   const sentWhen = (at: number) => (at === now ? 'sent now' : `sent when quiet hours end, ${localTime(at, zone)}`);
   if (!basis) {
     const first = candidates[0]!;
-    return { ...first, source, reason: `no engagement history yet: ${sentWhen(first.at)}.` };
+    const why = `no engagement history yet: ${sentWhen(first.at)}.`;
+    return { ...first, source, reason: why, why };
   }
 
   let best = candidates[0]!;
@@ -190,13 +193,50 @@ export function bestSendHour(input: BestHourInput): BestHour {
     }
   }
   if (bestCount === 0) {
-    const reason = `none of ${WHOSE[basis.source]} ${plural(basis.total, 'engagement')} fall in the next ${plural(hours, 'hour')}: ${sentWhen(best.at)}.`;
-    return { ...best, source, reason };
+    const why = `none of ${WHOSE[basis.source]} ${plural(basis.total, 'engagement')} fall in the next ${plural(hours, 'hour')}: ${sentWhen(best.at)}.`;
+    return { ...best, source, reason: why, why };
   }
 
   let peak = 0;
   for (let slot = 0; slot < HOURS_PER_WEEK; slot++) peak = Math.max(peak, countAt(basis.histogram, slot));
   // "Best hour" unqualified is true only of the week's peak; a lesser hour is the best of the window.
   const window = bestCount === peak ? '' : ` in the next ${plural(hours, 'hour')}${quiet.enabled ? ' outside quiet hours' : ''}`;
-  return { ...best, source, reason: `${localTime(best.at, zone)} — ${whyBasis(basis, bestCount, window, contactTotal, personaTotal)}` };
+  const why = whyBasis(basis, bestCount, window, contactTotal, personaTotal);
+  return { ...best, source, reason: `${localTime(best.at, zone)} — ${why}`, why };
+}
+
+/** Engagements counted in a quarter of an hour: every zone's offset is a whole number of quarters, so a quarter falls in one local hour. */
+export const ENGAGEMENT_BUCKET_MS = 15 * 60 * 1000;
+
+/** Opens and clicks of the contacts in one zone and persona that fell in one quarter of an hour (its start is bucket × ENGAGEMENT_BUCKET_MS). */
+export interface EngagementBucket {
+  /** The contacts' zone; null or invalid reads as the workspace's default, then UTC (as for one contact). */
+  timezone: string | null;
+  personaKey: string | null;
+  bucket: number;
+  count: number;
+}
+
+export interface EngagementHistograms {
+  audience: number[];
+  byPersona: Map<string, number[]>;
+}
+
+/**
+ * The whole audience's and each persona's hour-of-week histograms from engagement counts grouped by zone, persona and
+ * quarter hour (what one grouped query returns), each quarter counted in its contacts' own local hour of the week.
+ */
+export function histogramsFromBuckets(buckets: readonly EngagementBucket[], defaultTimezone: string): EngagementHistograms {
+  const audience = new Array<number>(HOURS_PER_WEEK).fill(0);
+  const byPersona = new Map<string, number[]>();
+  for (const b of buckets) {
+    if (!(b.count > 0) || !Number.isFinite(b.bucket)) continue;
+    const slot = hourOfWeek(b.bucket * ENGAGEMENT_BUCKET_MS, resolveZone(b.timezone, defaultTimezone));
+    audience[slot]! += b.count;
+    if (b.personaKey === null) continue;
+    let persona = byPersona.get(b.personaKey);
+    if (!persona) byPersona.set(b.personaKey, (persona = new Array<number>(HOURS_PER_WEEK).fill(0)));
+    persona[slot]! += b.count;
+  }
+  return { audience, byPersona };
 }

@@ -77,12 +77,64 @@ export interface SendCheck {
   recentMarketingSends: readonly number[];
   /** An admin released this held email ("send now"): quiet hours and the cap no longer hold it; consent still does. */
   released?: boolean;
+  /** Journey priority under the cap; absent, the cap ignores priority. */
+  contest?: CapContest;
+}
+
+/** A marketing email to the same contact, by the priority of its journey (1 low … 5 urgent). */
+export interface CapRival {
+  priority: number;
+  /** The journey's name, for the note on the email that waits. */
+  journey: string | null;
+}
+
+/**
+ * What the cap weighs when two marketing emails compete for a contact's last slot: the higher-priority journey's goes,
+ * the other waits (never dropped, even where its node says skip: it lost to a rival, the contact did not have enough).
+ */
+export interface CapContest {
+  /** This email's journey priority. */
+  priority: number;
+  /** Since when this email has been due: a slot taken after then by a higher-priority email was taken from it. */
+  dueSince: number;
+  /** The sends of recentMarketingSends, one for one, with their journeys. */
+  sends: readonly (CapRival & { at: number })[];
+  /** The contact's other marketing emails that are due and not sent yet. */
+  due: readonly CapRival[];
 }
 
 export type SendDecision =
   | { action: 'send' }
   | { action: 'defer'; until: number; reason: 'quiet_hours' | 'frequency_cap' }
+  /** The cap's last slot went (or goes) to `journey`, of higher priority; this one waits until the cap frees. */
+  | { action: 'defer'; until: number; reason: 'priority'; journey: string | null }
   | { action: 'suppress'; reason: string };
+
+/** The rival of highest priority (the latest of equals): the journey named on the waiting email. */
+function strongest(rivals: readonly CapRival[]): CapRival {
+  return rivals.reduce((best, r) => (r.priority >= best.priority ? r : best));
+}
+
+/**
+ * Whether this email lost the cap's last slot to a higher-priority one: a slot taken from it while it was due, or
+ * the slots that higher-priority emails due now will take. Null when priority changes nothing here.
+ */
+export function capContestLoss(nowMs: number, max: number, contest: CapContest): { until: number; journey: string | null } | null {
+  const times = contest.sends.map((s) => s.at);
+  const full = frequencyCapRelease(nowMs, times, max);
+  if (full > nowMs) {
+    // Full: had the higher-priority sends since this email became due not gone, would it fit?
+    const lostTo = contest.sends.filter((s) => s.priority > contest.priority && s.at >= contest.dueSince);
+    if (lostTo.length === 0) return null;
+    const without = contest.sends.filter((s) => !lostTo.includes(s)).map((s) => s.at);
+    return frequencyCapRelease(nowMs, without, max) <= nowMs ? { until: full, journey: strongest(lostTo).journey } : null;
+  }
+  // Room left: the higher-priority emails due now go first, as if sent now.
+  const ahead = contest.due.filter((r) => r.priority > contest.priority);
+  if (ahead.length === 0) return null;
+  const until = frequencyCapRelease(nowMs, [...times, ...ahead.map(() => nowMs)], max);
+  return until > nowMs ? { until, journey: strongest(ahead).journey } : null;
+}
 
 /**
  * Why consent keeps a journey email of this kind from a contact with this subscription, or null when it may go.
@@ -104,7 +156,7 @@ export function journeyConsentBlock(category: 'marketing' | 'transactional', sub
  * Whether a message may go out now, checked at send time (consent can change after the message was
  * queued). Suppression stops everything; the confirmation goes only to a pending contact; journey mail
  * follows journeyConsentBlock; marketing waits out quiet hours and the frequency cap (delayed, or skipped
- * where the email node says so).
+ * where the email node says so), and an email that lost the cap's last slot to a higher-priority journey waits.
  */
 export function sendDecision(nowMs: number, c: SendCheck): SendDecision {
   if (c.suppressed) return { action: 'suppress', reason: `address suppressed (${c.suppressed.reason})` };
@@ -119,6 +171,8 @@ export function sendDecision(nowMs: number, c: SendCheck): SendDecision {
   const quietUntil = quietHoursRelease(nowMs, c.timezone, c.quietHours);
   if (quietUntil > nowMs) return { action: 'defer', until: quietUntil, reason: 'quiet_hours' };
   if (c.frequencyCap.enabled) {
+    const lost = c.contest ? capContestLoss(nowMs, c.frequencyCap.maxPerWeek, c.contest) : null;
+    if (lost) return { action: 'defer', until: lost.until, reason: 'priority', journey: lost.journey };
     const capUntil = frequencyCapRelease(nowMs, c.recentMarketingSends, c.frequencyCap.maxPerWeek);
     if (capUntil > nowMs) {
       return c.whenCapped === 'skip'

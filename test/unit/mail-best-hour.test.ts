@@ -165,7 +165,7 @@ describe('falling back when the contact has too little history', () => {
   it('sends now when nobody has enough history', () => {
     const now = at('2025-06-23T15:30', zone);
     const choice = bestSendHour(input({ now, engagements: few, audienceHistogram: histogram({ [slotOf('tue', 20)]: MIN_AUDIENCE_ENGAGEMENTS - 1 }) }));
-    expect(choice).toEqual({ at: now, slot: slotOf('mon', 15), source: 'none', reason: 'no engagement history yet: sent now.' });
+    expect(choice).toEqual({ at: now, slot: slotOf('mon', 15), source: 'none', reason: 'no engagement history yet: sent now.', why: 'no engagement history yet: sent now.' });
   });
 
   it('without history, still waits out quiet hours', () => {
