@@ -286,6 +286,11 @@ test("a manager saves a live split's experiment settings on their own: a new ver
   await page.keyboard.press('Tab');
   // A change to what is measured restarts the experiment, and the panel says so before saving.
   await section.getByText('Saving starts a new experiment', { exact: false }).waitFor();
+  // Not saved yet, it stays so when the split is opened again.
+  await page.locator('[data-journey-canvas] .react-flow__pane').click({ position: { x: 40, y: 120 } });
+  await node(page, 'welcome_split').click();
+  await expect(section.getByLabel('Minimum effect of interest').inputValue()).resolves.toBe('20% lift');
+  await expect(save.isEnabled()).resolves.toBe(true);
   await shoot(page, section.getByText('Publishes a new version with only these settings changed.'), 'experiment-06-manager-panel', 'end');
   await save.click();
   await page.getByText('Version 2 published').waitFor();

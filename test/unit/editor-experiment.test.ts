@@ -6,6 +6,7 @@ import {
   experimentPath,
   experimentStatusText,
   holdoutEffect,
+  startsNewExperiment,
   type JourneyExperiment,
 } from '../../client/editor/experiments/experiments.ts';
 import {
@@ -15,7 +16,6 @@ import {
   metricForChoice,
   metricNeeds,
   orderedGuardrails,
-  sameMeasurement,
   withExperimentDefaults,
 } from '../../client/editor/experiments/settings.ts';
 import { DEFAULT_SETTINGS, type JourneySettings } from '../../shared/journey/graph.ts';
@@ -119,17 +119,6 @@ describe('form values and the settings object', () => {
     expect(orderedGuardrails(['bounces', 'unsubscribes'])).toEqual(['unsubscribes', 'bounces']);
     expect(orderedGuardrails(['bounces', 'spam'])).toEqual(['bounces']);
   });
-
-  test('only the hypothesis changes without starting a new experiment; "Default" and the goal it means are the same metric', () => {
-    const before = settings({ hypothesis: 'Old idea' });
-    expect(sameMeasurement(before, settings({ hypothesis: 'New idea' }), withGoal)).toBe(true);
-    expect(sameMeasurement(before, settings({ metric: { kind: 'goal' } }), withGoal)).toBe(true);
-    expect(sameMeasurement(before, settings({ metric: { kind: 'goal' } }), noGoal)).toBe(false);
-    expect(sameMeasurement(before, settings({ guardrails: ['bounces', 'unsubscribes'] }), withGoal)).toBe(true);
-    expect(sameMeasurement(before, settings({ minimumEffect: 20 }), withGoal)).toBe(false);
-    expect(sameMeasurement(before, settings({ guardrails: ['bounces'] }), withGoal)).toBe(false);
-    expect(sameMeasurement(settings({ metric: { kind: 'clicked', withinDays: 7 } }), settings({ metric: { kind: 'clicked', withinDays: 14 } }), withGoal)).toBe(false);
-  });
 });
 
 describe("the journey's experiments in the editor", () => {
@@ -149,6 +138,19 @@ describe("the journey's experiments in the editor", () => {
     expect(experimentStatusText(experiment({ status: 'shipped', shippedArm: 'b', daysRunning: 20 }))).toBe('Shipped B: founder note after 20 days');
     expect(contactsText(experiment({}).contacts)).toBe('A 1,200 · B: founder note 1,187');
     expect(experimentPath('x_01')).toBe('/experiments/x_01');
+  });
+
+  test('only a new hypothesis keeps the running experiment; "Default" and the goal it stands for are the same metric', () => {
+    const running = experiment({ metricLabel: 'Reached the journey goal (order_completed) within 30 days', minimumEffect: 0.1, guardrails: ['bounces', 'unsubscribes'] });
+    expect(startsNewExperiment(running, settings({ hypothesis: 'New idea' }), withGoal)).toBe(false);
+    expect(startsNewExperiment(running, settings({ metric: { kind: 'goal' } }), withGoal)).toBe(false);
+    expect(startsNewExperiment(running, settings({ guardrails: ['bounces', 'unsubscribes'] }), withGoal)).toBe(false);
+    expect(startsNewExperiment(running, settings({ minimumEffect: 20 }), withGoal)).toBe(true);
+    expect(startsNewExperiment(running, settings({ guardrails: ['bounces'] }), withGoal)).toBe(true);
+    expect(startsNewExperiment(running, settings({ metric: { kind: 'clicked', withinDays: 7 } }), withGoal)).toBe(true);
+    const event = experiment({ metricLabel: 'Did demo_booked within 14 days of the split', minimumEffect: 0.15, guardrails: [] });
+    expect(startsNewExperiment(event, settings({ metric: { kind: 'event', event: 'demo_booked', withinDays: 14 }, minimumEffect: 15, guardrails: [] }), noGoal)).toBe(false);
+    expect(startsNewExperiment(event, settings({ metric: { kind: 'event', event: 'demo_booked', withinDays: 7 }, minimumEffect: 15, guardrails: [] }), noGoal)).toBe(true);
   });
 
   test("the holdout's effect: converted with the journey vs held out, nothing while a group is empty", () => {

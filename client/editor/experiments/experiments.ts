@@ -2,9 +2,12 @@
 // journey holdout's effect. Pure.
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../../server/api/router.ts';
+import type { JourneySettings } from '../../../shared/journey/graph.ts';
 import { HOLDOUT_ARMS } from '../../../shared/journey/interpret.ts';
+import type { ExperimentSettings } from '../../../shared/journey/nodes/split.ts';
 import type { ExperimentReport } from '../../../shared/stats/index.ts';
 import { conversionRate } from '../figures/traffic.ts';
+import { metricWording, orderedGuardrails, resolvedMetric } from './settings.ts';
 
 export type JourneyExperiment = inferRouterOutputs<AppRouter>['experiments']['list'][number];
 
@@ -50,6 +53,23 @@ export function holdoutEffect(report: Pick<ExperimentReport, 'arms'>): HoldoutEf
   const held = heldArm && conversionRate(heldArm.conversions, heldArm.n);
   if (!treated || !held) return null;
   return { treated, held, text: `With the journey ${treated} converted vs ${held} held out` };
+}
+
+/**
+ * Whether saving `next` would end `running` and start a new experiment: only its hypothesis may change, not what it
+ * measures (the metric as it resolves in this journey), its minimum effect or its guardrails (sameDesign on the
+ * server). The list words the running design's metric rather than giving it, so the metrics are compared in words.
+ */
+export function startsNewExperiment(
+  running: Pick<JourneyExperiment, 'metricLabel' | 'minimumEffect' | 'guardrails'>,
+  next: ExperimentSettings,
+  settings: JourneySettings,
+): boolean {
+  return (
+    running.metricLabel !== metricWording(resolvedMetric(next, settings), settings) ||
+    Math.round(running.minimumEffect * 100) !== next.minimumEffect ||
+    orderedGuardrails(running.guardrails).join() !== orderedGuardrails(next.guardrails).join()
+  );
 }
 
 export const experimentPath = (id: string): string => `/experiments/${encodeURIComponent(id)}`;

@@ -103,12 +103,3 @@ export function experimentSettingsOf(values: unknown): SettingsResult {
   if (parsed.success) return { ok: true, settings: parsed.data };
   return { ok: false, message: parsed.error.issues[0]?.message ?? 'The experiment settings are incomplete.' };
 }
-
-/**
- * Whether saving `next` over `before` keeps a running experiment: only the hypothesis may change; the metric (as it
- * resolves in this journey), the minimum effect and the guardrails may not (shared/experiments sameDesign).
- */
-export function sameMeasurement(before: ExperimentSettings, next: ExperimentSettings, settings: JourneySettings): boolean {
-  const core = (s: ExperimentSettings) => JSON.stringify([resolvedMetric(s, settings), s.minimumEffect, orderedGuardrails(s.guardrails)]);
-  return core(before) === core(next);
-}

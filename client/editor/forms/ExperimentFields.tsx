@@ -3,15 +3,15 @@
 import { Alert, Anchor, Button, Checkbox, Fieldset, Group, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconFlask } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId } from 'react';
 import { useController, useFormContext } from 'react-hook-form';
 import { Link } from 'react-router';
 import { GUARDRAILS } from '../../../shared/journey/nodes/split.ts';
 import { errorMessage, useTRPC } from '../../api/trpc.ts';
 import { useEditor } from '../EditorContext.tsx';
 import { publishesOnConfigure, useExperimentFor, useJourneyExperiments } from '../experiments/ExperimentsContext.tsx';
-import { contactsText, experimentPath, experimentStatusText } from '../experiments/experiments.ts';
+import { contactsText, experimentPath, experimentStatusText, startsNewExperiment } from '../experiments/experiments.ts';
 import {
   defaultMetricWording,
   metricWording,
@@ -22,7 +22,7 @@ import {
   metricForChoice,
   metricNeeds,
   orderedGuardrails,
-  sameMeasurement,
+  withExperimentDefaults,
   type MetricChoice,
 } from '../experiments/settings.ts';
 import { CLOSED_DROPDOWN, NumberField, TextareaField, TextField } from './fields.tsx';
@@ -134,15 +134,18 @@ function SaveExperimentSettings({ nodeId }: { nodeId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { journeyId, status } = useJourneyExperiments();
-  const { watch, trigger, formState } = useFormContext();
+  const { watch, trigger } = useFormContext();
   const journeySettings = useEditor((s) => s.settings);
   const running = useExperimentFor(nodeId);
   const configure = useMutation(trpc.experiments.configure.mutationOptions());
+  // What the server's draft holds (the page's query of the journey), not what the form opened with: unsaved edits
+  // stay in the editor's store when the panel closes, and must still read as unsaved when it opens again.
+  const journey = useQuery({ ...trpc.journeys.get.queryOptions({ id: journeyId }), refetchOnWindowFocus: false });
+  const serverConfig = journey.data?.graph.nodes.find((n) => n.id === nodeId)?.config;
+  const saved = serverConfig ? experimentSettingsOf(withExperimentDefaults(serverConfig).experiment) : null;
   const result = experimentSettingsOf(watch('experiment'));
-  const [saved, setSaved] = useState(() => experimentSettingsOf(formState.defaultValues?.experiment));
-  const changed = !result.ok || !saved.ok || JSON.stringify(result.settings) !== JSON.stringify(saved.settings);
-  const restarts =
-    running?.status === 'running' && publishesOnConfigure(status) && result.ok && saved.ok && !sameMeasurement(saved.settings, result.settings, journeySettings);
+  const changed = !result.ok || !saved?.ok || JSON.stringify(result.settings) !== JSON.stringify(saved.settings);
+  const restarts = changed && running?.status === 'running' && publishesOnConfigure(status) && result.ok && startsNewExperiment(running, result.settings, journeySettings);
   const hintId = useId();
 
   async function save() {
@@ -152,15 +155,17 @@ function SaveExperimentSettings({ nodeId }: { nodeId: string }) {
     }
     try {
       const { version } = await configure.mutateAsync({ journeyId, nodeId, settings: result.settings });
-      setSaved(result);
+      // Awaited: the button reads as saved once the draft it compares with has them.
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: trpc.journeys.get.queryKey({ id: journeyId }) }),
+        queryClient.invalidateQueries(trpc.journeys.versions.pathFilter()),
+        queryClient.invalidateQueries(trpc.experiments.list.pathFilter()),
+      ]);
       notifications.show({
         color: 'teal',
         title: version === null ? 'Experiment settings saved' : `Version ${version} published`,
         message: version === null ? 'They are in the draft and take effect when the journey is published.' : 'Only the experiment settings changed.',
       });
-      void queryClient.invalidateQueries({ queryKey: trpc.journeys.get.queryKey({ id: journeyId }) });
-      void queryClient.invalidateQueries(trpc.journeys.versions.pathFilter());
-      void queryClient.invalidateQueries(trpc.experiments.list.pathFilter());
     } catch (error) {
       notifications.show({ color: 'red', title: 'The experiment settings were not saved', message: errorMessage(error) });
     }
@@ -173,7 +178,7 @@ function SaveExperimentSettings({ nodeId }: { nodeId: string }) {
           <Text size="xs">Saving starts a new experiment: the running one ends with the figures it has.</Text>
         </Alert>
       )}
-      <Button size="xs" onClick={() => void save()} loading={configure.isPending} disabled={!changed} aria-describedby={hintId} style={{ alignSelf: 'flex-start' }}>
+      <Button size="xs" onClick={() => void save()} loading={configure.isPending || journey.isFetching} disabled={!changed} aria-describedby={hintId} style={{ alignSelf: 'flex-start' }}>
         Save experiment settings
       </Button>
       <Text size="xs" c="dimmed" id={hintId}>
