@@ -14,13 +14,13 @@ import { publishesOnConfigure, useExperimentFor, useJourneyExperiments } from '.
 import { contactsText, experimentPath, experimentStatusText, startsNewExperiment } from '../experiments/experiments.ts';
 import {
   defaultMetricWording,
-  metricWording,
   experimentSettingsOf,
   GUARDRAIL_CHOICE_LABELS,
   METRIC_CHOICE_LABELS,
   metricChoiceOf,
   metricForChoice,
   metricNeeds,
+  metricWording,
   orderedGuardrails,
   withExperimentDefaults,
   type MetricChoice,
