@@ -16,6 +16,8 @@ export interface Config {
   secret: string | undefined;
   /** DNS_SERVERS: the resolvers "Check DNS" asks (`1.1.1.1`, `127.0.0.1:53`, `[::1]:53`), in order; unset, the system's. */
   dnsServers: string[] | undefined;
+  /** INBOUND_SMTP_PORT: where the inbound SMTP listener takes bounces and complaints for the bounce domains; unset, none runs. */
+  inboundSmtpPort: number | undefined;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -53,6 +55,12 @@ const envSchema = z.object({
     .regex(/^\d+$/, 'must be a whole number of seconds between 1 and 59')
     .transform(Number)
     .refine((n) => n >= 1 && n <= 59, 'must be a whole number of seconds between 1 and 59')
+    .optional(),
+  INBOUND_SMTP_PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number between 1 and 65535 (25 for the MX of your bounce domain, or a port it forwards to)')
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 65535, 'must be a whole number between 1 and 65535 (25 for the MX of your bounce domain, or a port it forwards to)')
     .optional(),
   SECRET: z
     .string()
@@ -102,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       executorIntervalSeconds: parsed.data.EXECUTOR_INTERVAL_SECONDS ?? 5,
       secret: parsed.data.SECRET,
       dnsServers: parsed.data.DNS_SERVERS,
+      inboundSmtpPort: parsed.data.INBOUND_SMTP_PORT,
     },
   };
 }

@@ -11,6 +11,7 @@ import { deliverWebhooks } from './executor/webhooks.ts';
 import { createApp } from './http/app.ts';
 import { log } from './log.ts';
 import { startMail } from './mail/runtime.ts';
+import { startInboundListener } from './mail/inbound/listener.ts';
 import { openWorkspace } from './workspace.ts';
 
 const config = loadConfigOrExit();
@@ -27,6 +28,13 @@ const executorTask = scheduleExecutor(executor, config.executorIntervalSeconds, 
 const lapseTask = scheduleLapseCheck(workspace.db, workspace.clock, log);
 // Without SMTP_URL this starts the development SMTP server whose mail the Inbox page shows.
 const mail = await startMail({ db: workspace.db, clock: workspace.clock, secret: workspace.secret, publicUrl: config.publicUrl, smtpUrl: config.smtpUrl, log });
+// INBOUND_SMTP_PORT: bounces and complaints for the bounce domains arrive here (the MX of each bounce domain points at it).
+const inbound = config.inboundSmtpPort
+  ? await startInboundListener({ db: workspace.db, clock: workspace.clock, secret: workspace.secret, port: config.inboundSmtpPort, log }).catch((error: Error) => {
+      process.stderr.write(`Kairos cannot listen for bounces on INBOUND_SMTP_PORT ${config.inboundSmtpPort}: ${error.message}\n`);
+      process.exit(1);
+    })
+  : null;
 
 const server = app.listen(config.port, (error?: Error) => {
   if (error) {
@@ -46,8 +54,7 @@ function shutdown(signal: string) {
   lapseTask.stop();
   server.close(() => {
     // The delivery loop finishes the messages in flight before the database closes.
-    void mail
-      .stop()
+    void Promise.all([mail.stop(), inbound?.close()])
       .then(() => checkpointer.stop())
       .finally(() => {
         workspace.close();

@@ -20,6 +20,12 @@ export function messageIdHeader(messageId: string, fromEmail: string): string {
   return `<${messageId}@${domain}>`;
 }
 
+/** The From domain a Message-ID of ours names (`<m_…@shop.example>` → `shop.example`): what deliverability counts by. */
+export function fromDomainOfHeader(header: string | null | undefined): string | null {
+  const at = header?.lastIndexOf('@') ?? -1;
+  return at > 0 ? header!.slice(at + 1).replace(/>\s*$/, '').trim().toLowerCase() || null : null;
+}
+
 export function composeMail(e: Envelope): Mail.Options {
   const headers: Record<string, string> = {};
   if (e.unsubscribeUrl) {

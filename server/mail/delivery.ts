@@ -6,7 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { Db } from '../db/client.ts';
 import type { Sender } from '../db/schema.ts';
 import { log as defaultLog, type Logger } from '../log.ts';
-import { messageIdHeader } from './compose.ts';
+import { fromDomainOfHeader, messageIdHeader } from './compose.ts';
 import type { Prepared, PrepareJob } from './outgoing.ts';
 import type { Preparer } from './preparer.ts';
 import { textLiquid } from './render/liquid.ts';
@@ -225,6 +225,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         for (const r of batch) {
           st.markSent.run(r.row);
           if (r.figures) for (const metric of DELIVERED) rollups.add(metric, r.row.now, r.figures.personaKey, r.figures.templateId);
+          // Every email handed over counts for its From domain's deliverability, internal notices included.
+          const domain = fromDomainOfHeader(r.row.messageIdHeader);
+          if (domain) rollups.add('domain_sent', r.row.now, null, domain);
         }
         rollups.flush(db);
       })();
@@ -237,6 +240,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
           db.$client.transaction(() => {
             st.markSent.run(r.row);
             if (r.figures) for (const metric of DELIVERED) bumpCount(db, metric, r.row.now, r.figures.personaKey, r.figures.templateId);
+            const domain = fromDomainOfHeader(r.row.messageIdHeader);
+            if (domain) bumpCount(db, 'domain_sent', r.row.now, null, domain);
           })();
         } catch (error) {
           // The lease will send it again: better twice than never, and this is logged.
@@ -333,6 +338,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         st.suppress.run(to.toLowerCase(), error, now);
         st.finish.run({ id: m.id, status: 'failed', error: `hard bounce: ${error}` });
         if (figures) for (const metric of BOUNCED) bumpCount(db, metric, now, figures.personaKey, figures.templateId);
+        const domain = fromDomainOfHeader(headerId);
+        if (domain) for (const metric of ['domain_sent', 'domain_bounced'] as const) bumpCount(db, metric, now, null, domain);
         countExperimentBounce(db.$client, m.id, now);
       })();
       log.warn({ messageId: m.id, to, error }, 'email bounced; address suppressed');

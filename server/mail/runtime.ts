@@ -3,10 +3,10 @@ import type { Clock } from '../clock.ts';
 import { createReferralCodes, type ReferralCodes } from '../contacts/referralCode.ts';
 import type { Db } from '../db/client.ts';
 import { log as defaultLog, type Logger } from '../log.ts';
-import { captureEmail } from './capture.ts';
 import { composeMail } from './compose.ts';
 import { createDelivery, type Delivery } from './delivery.ts';
 import { startSmtpServer, type RunningSmtpServer } from './devSmtp.ts';
+import { devMailHandler } from './inbound/devMail.ts';
 import { createLinks, type Links } from './links.ts';
 import { createPreparer } from './preparer.ts';
 import { previewLinks, previewTemplate, type PreviewInput } from './preview.ts';
@@ -68,7 +68,8 @@ export async function startMail(options: MailOptions): Promise<MailRuntime> {
   let devServer: RunningSmtpServer | null = null;
   if (!options.smtpUrl) {
     devServer = await startSmtpServer({
-      onMessage: (mail) => captureEmail(db, clock, mail),
+      // Bounces and complaints to a bounce domain become inbound reports; the rest is caught for the Inbox.
+      onMessage: devMailHandler({ db, clock, secret: options.secret, log }),
     });
     log.info({ port: devServer.port }, 'development SMTP server started: emails are caught for the Inbox, not delivered');
   }

@@ -1,0 +1,43 @@
+// Bounces in words a marketer reads: what an enhanced status code (RFC 3463) means for the address, and what Kairos
+// did about a report. Pure, shared by the server (notes, suppression details) and the contact page.
+
+/** Soft bounces of one address within this window make Kairos stop sending to it. */
+export const SOFT_BOUNCE_LIMIT = 3;
+export const SOFT_BOUNCE_WINDOW_DAYS = 7;
+
+const DETAILS: Record<string, string> = {
+  '1.1': 'the mailbox does not exist',
+  '1.2': 'the domain does not exist or takes no mail',
+  '1.3': 'the address is not valid',
+  '1.6': 'the mailbox has moved',
+  '1.10': 'the recipient was not found',
+  '2.1': 'the mailbox is disabled',
+  '2.2': 'the mailbox is full',
+  '2.3': 'the email was too large for the mailbox',
+  '2.4': 'a mailing list could not be expanded',
+  '3.4': 'the email was too large for the receiving server',
+  '4.1': 'the receiving server did not answer',
+  '4.2': 'the connection to the receiving server broke off',
+  '4.4': 'the receiving server could not be found',
+  '4.7': 'the email expired before it could be delivered',
+  '7.1': 'the receiving server refused it (policy or spam filter)',
+  '7.26': 'the receiving server refused it: authentication (SPF/DKIM/DMARC) failed',
+};
+
+const SUBJECTS: Record<string, string> = {
+  '1': 'there is a problem with the address',
+  '2': 'there is a problem with the mailbox',
+  '3': 'the receiving mail system had a problem',
+  '4': 'the receiving server could not be reached',
+  '5': 'the receiving server did not understand the delivery',
+  '6': 'the receiving server could not handle the content',
+  '7': 'the receiving server refused it (policy or security)',
+};
+
+/** `5.1.1` → "the mailbox does not exist"; an unknown detail falls back to its subject (RFC 3463 3.x), then to its class. */
+export function bounceReason(status: string | null | undefined): string {
+  const m = /^([245])\.(\d{1,3})\.(\d{1,3})$/.exec(status ?? '');
+  if (!m) return 'delivery failed';
+  const [, klass, subject, detail] = m;
+  return DETAILS[`${subject}.${detail}`] ?? SUBJECTS[subject!] ?? (klass === '5' ? 'delivery failed for good' : 'delivery failed for now');
+}
