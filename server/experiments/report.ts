@@ -155,7 +155,7 @@ export function listExperiments(sqlite: Database.Database, nowMs: number, filter
     const { summary, report } = compute(sqlite, row, nowMs, false);
     return {
       ...strip(summary),
-      contacts: report.arms.map((a) => ({ key: a.key, name: a.name, n: a.n })),
+      contacts: report.arms.map((a) => ({ key: a.key, name: a.name, n: a.n, conversions: a.conversions, rate: a.rate })),
       verdict: report.verdict,
     };
   });

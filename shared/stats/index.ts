@@ -82,11 +82,21 @@ function countsAt<T extends ProportionCounts>(look: Readonly<Record<string, T>> 
   return (look?.[key] ?? EMPTY) as T;
 }
 
+/**
+ * A difference of two proportions lies in [−1, 1]: the confidence sequence is intersected with it (the intersection of
+ * a valid confidence set with the parameter space is still valid). Early on, the normal approximation's interval is
+ * wider than that; a revenue difference has no such bound.
+ */
+function bounded(ci: [number, number] | null, proportion: boolean): [number, number] | null {
+  if (!ci || !proportion) return ci;
+  return [Math.max(-1, ci[0]), Math.min(1, ci[1])];
+}
+
 /** Sequential p-value and confidence sequence of variant vs control over all looks; null p when τ² is unknown. */
-function sequentialOver(looks: readonly (Look | null)[], tau2: number | null): { pSequential: number | null; ci: [number, number] | null } {
+function sequentialOver(looks: readonly (Look | null)[], tau2: number | null, proportion = true): { pSequential: number | null; ci: [number, number] | null } {
   if (tau2 === null || !(tau2 > 0)) return { pSequential: null, ci: null };
   const s = sequentialTest(looks, tau2);
-  return { pSequential: s.ci === null ? null : s.pSequential, ci: s.ci };
+  return { pSequential: s.ci === null ? null : s.pSequential, ci: bounded(s.ci, proportion) };
 }
 
 function guardrailsOf(input: ExperimentReportInput, control: ReportArmInput, variants: readonly ReportArmInput[]): VerdictGuardrail[] {
@@ -155,7 +165,7 @@ export function experimentReport(input: ExperimentReportInput): ExperimentReport
   }
 
   const tau2 = baseline === null ? null : mixingVariance(baseline, input.minimumEffect);
-  const sequential = diffs.map((looks) => sequentialOver(looks, tau2));
+  const sequential = diffs.map((looks) => sequentialOver(looks, tau2, input.metricKind === 'proportion'));
   const adjusted = holmAdjust(sequential.map((s) => s.pSequential));
   const controlIndex = input.arms.indexOf(control);
   const controlSummary = summaries[controlIndex]!;
@@ -252,7 +262,7 @@ export function experimentSeries(input: ExperimentReportInput): ExperimentSeries
       const d = difference(look, v.key);
       if (tau2 !== null) states[j] = sequentialStep(states[j]!, d, tau2);
       const s = states[j]!;
-      return { arm: v.key, diff: d?.estimate ?? null, ci: s.ci, pSequential: s.ci === null ? null : s.pSequential };
+      return { arm: v.key, diff: d?.estimate ?? null, ci: bounded(s.ci, !revenue), pSequential: s.ci === null ? null : s.pSequential };
     }),
   }));
 }

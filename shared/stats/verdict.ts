@@ -99,7 +99,7 @@ function effectSentence(input: VerdictInput, c: VerdictComparison): string {
 
 export function experimentVerdict(input: VerdictInput): Verdict {
   const alpha = input.alpha ?? 0.05;
-  if (input.totalContacts <= 0) return { kind: 'empty', text: 'No contacts have entered the split yet.' };
+  if (input.totalContacts <= 0) return { kind: 'empty', text: `No contacts have entered the ${input.framing === 'holdout' ? 'journey' : 'split'} yet.` };
   if (input.srmFlagged) return { kind: 'srm', text: 'Assignment looks broken (sample ratio mismatch) — results withheld.' };
 
   const harm = input.guardrails.find(
