@@ -70,6 +70,20 @@ describe('experiment verdict', () => {
     expect(r.verdict.text).not.toMatch(/winner|ship/i);
   });
 
+  it('keeps the confidence sequence of a difference of proportions within ±100 points, however few the contacts', () => {
+    const looks = dailyLooks(6, { a: 2, b: 3 }, { a: 0.2, b: 0.5 });
+    const input = { id: 'x', journeyId: 'j', metric: 'converted', metricKind: 'proportion' as const, arms: ARMS, minimumEffect: 0.25, seed: 's', looks };
+    const ci = experimentReport(input).comparisons[0]!.ci!;
+    expect(ci[0]).toBeGreaterThanOrEqual(-1);
+    expect(ci[1]).toBeLessThanOrEqual(1);
+    for (const point of experimentSeries(input)) {
+      const c = point.comparisons[0]!.ci;
+      if (c) expect([c[0] >= -1, c[1] <= 1]).toEqual([true, true]);
+    }
+    // Unclipped, this sample's interval is wider than that: the bound is doing the work.
+    expect(ci[0] === -1 || ci[1] === 1).toBe(true);
+  });
+
   it('a wait of more than a year is said as such, with what would shorten it', () => {
     const r = report(dailyLooks(30, { a: 3, b: 3 }, { a: 0.1, b: 0.12 }));
     expect(r.verdict.kind).toBe('inconclusive');
