@@ -10,7 +10,7 @@ import { ContactsPage } from './pages/ContactsPage.tsx';
 import { JourneyEditorPage } from './pages/JourneyEditorPage.tsx';
 import { JourneysPage } from './pages/JourneysPage.tsx';
 import { NewJourneyPage } from './pages/NewJourneyPage.tsx';
-import { ExperimentsPage } from './pages/PlannedPages.tsx';
+import { ExperimentsPage } from './pages/experiments/ExperimentsPage.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
 import { TemplatesPage } from './pages/TemplatesPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -40,6 +40,8 @@ export const router = createBrowserRouter([
           { path: 'contacts/:id', element: <ContactDetailPage /> },
           { path: 'personas', element: <PersonasPage /> },
           { path: 'experiments', element: <ExperimentsPage /> },
+          // An experiment's page brings Recharts: loaded when first opened.
+          { path: 'experiments/:id', lazy: () => import('./pages/experiments/ExperimentPage.tsx').then((m) => ({ Component: m.ExperimentPage })) },
           { path: 'inbox', element: <InboxPage /> },
           { path: 'settings', element: <SettingsPage /> },
           { path: '*', element: <NotFoundPage /> },
