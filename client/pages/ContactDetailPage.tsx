@@ -8,6 +8,7 @@ import {
   IconFlag,
   IconGitMerge,
   IconMail,
+  IconMailOff,
   IconMailOpened,
   IconPointer,
   IconShieldCheck,
@@ -48,6 +49,14 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/** A bounce or complaint: which email, what the receiving server said, and what Kairos did (suppressed, unsubscribed). */
+function bounceDetail(p: Record<string, unknown>): string {
+  const email = typeof p.templateName === 'string' ? `“${p.templateName}”` : typeof p.templateId === 'string' ? `“${p.templateId}”` : 'An email';
+  const why = typeof p.reason === 'string' ? `${p.reason}${typeof p.status === 'string' ? ` (${p.status})` : ''}` : null;
+  const did = typeof p.action === 'string' ? p.action : null;
+  return [email, why, did].filter(Boolean).join(' · ');
+}
+
 /** How an event reads in the timeline: Kairos's own events in words, sent events by name. */
 function describe(e: TimelineEvent, phaseLabel: (key: string) => string): { title: string; icon: ReactNode; color: string; detail?: string } {
   const p = e.properties;
@@ -84,6 +93,12 @@ function describe(e: TimelineEvent, phaseLabel: (key: string) => string): { titl
       return { title: 'Opened an email', icon: <IconMailOpened size={14} />, color: 'cyan' };
     case '$email_clicked':
       return { title: 'Clicked in an email', icon: <IconPointer size={14} />, color: 'cyan', detail: p.url ? show(p.url) : undefined };
+    case '$email_bounced':
+      return p.severity === 'soft'
+        ? { title: 'An email could not be delivered for now (soft bounce)', icon: <IconMailOff size={14} />, color: 'orange', detail: bounceDetail(p) }
+        : { title: 'An email bounced: this address does not take mail', icon: <IconMailOff size={14} />, color: 'red', detail: bounceDetail(p) };
+    case '$email_complained':
+      return { title: 'Marked an email as spam', icon: <IconMailOff size={14} />, color: 'red', detail: bounceDetail(p) };
     default:
       return { title: e.name, icon: <IconBolt size={14} />, color: 'blue' };
   }

@@ -139,18 +139,18 @@ function MomentJourneys({ report }: { report: LifecycleReport }) {
 function TemplatePerformance({ report }: { report: LifecycleReport }) {
   const rows = [...report.templates].sort((a, b) => b.sent - a.sent);
   return (
-    <Section title="Email performance per template" description="Emails sent in the period; rates are of delivered emails.">
+    <Section title="Email performance per template" description="Emails sent in the period; rates are of delivered emails. Bounces are addresses that refused mail for good; soft bounces failed for now; complaints are contacts who marked an email as spam.">
       {rows.length === 0 ? (
         <Text size="sm" ta="center" py="md">
           No emails sent in this period — they count once a live journey sends one (run <Code>npm run demo</Code> to see them).
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={820}>
+        <Table.ScrollContainer minWidth={960}>
           <Table verticalSpacing="xs" striped aria-label="Email performance per template">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Template</Table.Th>
-                {['Sent', 'Delivered', 'Unique opens', 'Unique clicks', 'Unsubscribes', 'Bounces', 'Click rate'].map((h) => (
+                {['Sent', 'Delivered', 'Unique opens', 'Unique clicks', 'Unsubscribes', 'Bounces', 'Soft bounces', 'Complaints', 'Click rate'].map((h) => (
                   <Table.Th key={h} scope="col" ta="right">
                     {h}
                   </Table.Th>
@@ -171,6 +171,8 @@ function TemplatePerformance({ report }: { report: LifecycleReport }) {
                   <Table.Td ta="right">{formatNumber(t.uniqueClicks)}</Table.Td>
                   <Table.Td ta="right">{formatNumber(t.unsubscribes)}</Table.Td>
                   <Table.Td ta="right">{formatNumber(t.bounces)}</Table.Td>
+                  <Table.Td ta="right">{formatNumber(t.softBounces)}</Table.Td>
+                  <Table.Td ta="right">{formatNumber(t.complaints)}</Table.Td>
                   <Table.Td ta="right" fw={600}>
                     {formatPercent(t.clickRate)}
                   </Table.Td>

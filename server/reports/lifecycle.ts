@@ -81,6 +81,8 @@ const PERIOD_METRICS: readonly Metric[] = [
   'template_clicked',
   'template_unsubscribed',
   'template_bounced',
+  'template_soft_bounced',
+  'template_complained',
 ];
 
 /** Contacts now per persona key ('' for none) and phase. */
@@ -215,10 +217,12 @@ export function lifecycleReport(db: Db, request: LifecycleReportInput): Lifecycl
     template_clicked: 'uniqueClicks',
     template_unsubscribed: 'unsubscribes',
     template_bounced: 'bounces',
+    template_soft_bounced: 'softBounces',
+    template_complained: 'complaints',
   };
   for (const [metric, field] of Object.entries(TEMPLATE_FIELDS) as [Metric, string][]) {
     for (const r of of(metric)) {
-      const t = perTemplate.get(r.key) ?? { sent: 0, delivered: 0, uniqueOpens: 0, uniqueClicks: 0, unsubscribes: 0, bounces: 0 };
+      const t = perTemplate.get(r.key) ?? { sent: 0, delivered: 0, uniqueOpens: 0, uniqueClicks: 0, unsubscribes: 0, bounces: 0, softBounces: 0, complaints: 0 };
       t[field] = (t[field] ?? 0) + r.n;
       perTemplate.set(r.key, t);
     }
@@ -233,6 +237,8 @@ export function lifecycleReport(db: Db, request: LifecycleReportInput): Lifecycl
       uniqueClicks: t.uniqueClicks!,
       unsubscribes: t.unsubscribes!,
       bounces: t.bounces!,
+      softBounces: t.softBounces!,
+      complaints: t.complaints!,
       clickRate: rate(t.uniqueClicks!, t.delivered!),
     }))
     .sort((a, b) => b.sent - a.sent || a.name.localeCompare(b.name));

@@ -88,7 +88,12 @@ export const lifecycleReportSchema = z.object({
       uniqueOpens: count,
       uniqueClicks: count,
       unsubscribes: count,
+      /** Hard bounces: refused while sending, or reported later by a delivery status notification. */
       bounces: count,
+      /** Soft bounces reported later (a full mailbox, a server that did not answer). */
+      softBounces: count,
+      /** Feedback-loop complaints: the contact marked the email as spam. */
+      complaints: count,
       clickRate: z.number().nullable(),
     }),
   ),

@@ -15,6 +15,7 @@ import { startInboundListener, type InboundListener } from '../../server/mail/in
 import { RAW_KEPT_BYTES } from '../../server/mail/inbound/process.ts';
 import { verpAddress } from '../../server/mail/inbound/verp.ts';
 import { saveSender } from '../../server/mail/settings.ts';
+import { lifecycleReport } from '../../server/reports/lifecycle.ts';
 import { startMail } from '../../server/mail/runtime.ts';
 import { dayOf } from '../../shared/reports/metrics.ts';
 import { TEST_SECRET } from './helpers.ts';
@@ -128,6 +129,10 @@ const counted = (metric: string, key: string): number =>
 
 const timeline = (contactId: string) => contactTimeline(world.db, contactId).events;
 
+/** The welcome template's figures as the dashboard shows them, over March 2026. */
+const welcomeFigures = () =>
+  lifecycleReport(world.db, { persona: null, from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' }).templates.find((t) => t.templateId === 'welcome');
+
 describe('the inbound SMTP listener', () => {
   it('suppresses a hard-bounced address, counts it for the template and the domain, and shows it on the timeline, once', async () => {
     const ana = subscribedContact(world, 'ana.lopez@example.net');
@@ -144,6 +149,7 @@ describe('the inbound SMTP listener', () => {
     expect(sent.status).toBe('sent');
     expect(sent.error).toMatch(/^Bounced after it was sent: 5\.1\.1 the mailbox does not exist/);
     expect(counted('template_bounced', 'welcome')).toBe(1);
+    expect(welcomeFigures()).toMatchObject({ sent: 1, bounces: 1, softBounces: 0, complaints: 0 });
     expect(counted('domain_sent', FROM_DOMAIN)).toBe(1);
     expect(counted('domain_bounced', FROM_DOMAIN)).toBe(1);
     const [stored] = reports();
@@ -184,6 +190,7 @@ describe('the inbound SMTP listener', () => {
     expect(third.note).toBe('Soft bounce (the mailbox is full): 3 soft bounces within 7 days, address suppressed.');
     expect(suppression('ben.okafor@example.org')).toMatchObject({ reason: 'soft_bounces' });
     expect(counted('template_soft_bounced', 'welcome')).toBe(4);
+    expect(welcomeFigures()).toMatchObject({ sent: 4, softBounces: 4, bounces: 0, complaints: 0 });
     // Soft bounces are not the hard bounces mailbox providers count.
     expect(counted('template_bounced', 'welcome')).toBe(0);
     expect(counted('domain_bounced', FROM_DOMAIN)).toBe(0);
@@ -213,6 +220,7 @@ describe('the inbound SMTP listener', () => {
     expect(suppression('dana.k@yahoo.example')).toMatchObject({ reason: 'complaint' });
     expect(counted('template_complained', 'welcome')).toBe(1);
     expect(counted('domain_complained', FROM_DOMAIN)).toBe(1);
+    expect(welcomeFigures()).toMatchObject({ sent: 1, complaints: 1, bounces: 0, softBounces: 0 });
     expect(reports()).toEqual([
       expect.objectContaining({ kind: 'complaint', messageId: message, contactId: dana, recipient: 'dana.k@yahoo.example', feedbackType: 'abuse', note: 'Complaint (abuse): unsubscribed, address suppressed.' }),
     ]);

@@ -113,7 +113,7 @@ describe('0002_lifecycle_reports', () => {
     // Ada: 4 days from subscriber to customer, 10 to loyal; Bob: 2 days from his consent to his purchase.
     expect(report.medians).toEqual({ subscriberToFirstPurchaseDays: 3, customerToLoyalDays: 10, firstPurchases: 2, becameLoyal: 1 });
     expect(report.templates).toEqual([
-      { templateId: 'thanks', name: 'thanks', sent: 3, delivered: 2, uniqueOpens: 1, uniqueClicks: 1, unsubscribes: 0, bounces: 1, clickRate: 0.5 },
+      { templateId: 'thanks', name: 'thanks', sent: 3, delivered: 2, uniqueOpens: 1, uniqueClicks: 1, unsubscribes: 0, bounces: 1, softBounces: 0, complaints: 0, clickRate: 0.5 },
     ]);
     const perJourney = sqlite.prepare(`SELECT metric, day, persona_key AS persona, n FROM daily_counts WHERE key = 'j1' ORDER BY metric, day`).all();
     expect(perJourney).toEqual([

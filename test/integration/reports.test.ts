@@ -134,7 +134,7 @@ describe('reports.lifecycle', () => {
       `SELECT count(*) AS sent, sum(status = 'sent') AS delivered, sum(status = 'failed') AS bounced, count(first_opened_at) AS opens, count(first_clicked_at) AS clicks
        FROM messages WHERE template_id = 'welcome'`);
     expect(report.templates).toEqual([
-      { templateId: 'welcome', name: expect.any(String), sent: m.sent, delivered: m.delivered, uniqueOpens: m.opens, uniqueClicks: m.clicks, unsubscribes: 1, bounces: m.bounced, clickRate: m.clicks / m.delivered },
+      { templateId: 'welcome', name: expect.any(String), sent: m.sent, delivered: m.delivered, uniqueOpens: m.opens, uniqueClicks: m.clicks, unsubscribes: 1, bounces: m.bounced, softBounces: 0, complaints: 0, clickRate: m.clicks / m.delivered },
     ]);
     expect(m).toEqual({ sent: 3, delivered: 2, bounced: 1, opens: 1, clicks: 1 });
 
