@@ -126,7 +126,8 @@ test('no serious or critical violation on any page of the app, empty and with da
   await page.getByRole('button', { name: 'New persona' }).waitFor();
   findings.push(...(await audit(page, 'personas')));
   await openSection(page, 'Experiments');
-  findings.push(...(await audit(page, 'experiments')));
+  await page.getByRole('heading', { name: 'No experiments yet', level: 2 }).waitFor();
+  findings.push(...(await audit(page, 'experiments, empty')));
   await openSection(page, 'Inbox');
   await page.getByRole('navigation', { name: 'Recipients' }).waitFor().catch(() => undefined);
   findings.push(...(await audit(page, 'inbox, empty')));
