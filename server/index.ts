@@ -27,7 +27,7 @@ const executorTask = scheduleExecutor(executor, config.executorIntervalSeconds, 
 );
 const lapseTask = scheduleLapseCheck(workspace.db, workspace.clock, log);
 // Without SMTP_URL this starts the development SMTP server whose mail the Inbox page shows.
-const mail = await startMail({ db: workspace.db, clock: workspace.clock, secret: workspace.secret, publicUrl: config.publicUrl, smtpUrl: config.smtpUrl, log });
+const mail = await startMail({ db: workspace.db, clock: workspace.clock, secret: workspace.secret, publicUrl: config.publicUrl, smtpUrl: config.smtpUrl, dnsServers: config.dnsServers, log });
 // INBOUND_SMTP_PORT: bounces and complaints for the bounce domains arrive here (the MX of each bounce domain points at it).
 const inbound = config.inboundSmtpPort
   ? await startInboundListener({ db: workspace.db, clock: workspace.clock, secret: workspace.secret, port: config.inboundSmtpPort, log }).catch((error: Error) => {

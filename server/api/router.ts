@@ -1,6 +1,7 @@
 // The one tRPC router of Kairos; the client imports only its type.
 import { apiKeysRouter } from './apiKeys.ts';
 import { contactsRouter } from './contacts.ts';
+import { domainsRouter } from './domains.ts';
 import { experimentsRouter } from './experiments.ts';
 import { inboxRouter } from './inbox.ts';
 import { journeysRouter } from './journeys.ts';
@@ -27,6 +28,7 @@ export const appRouter = router({
   templates: templatesRouter,
   inbox: inboxRouter,
   sending: sendingRouter,
+  domains: domainsRouter,
   experiments: experimentsRouter,
 });
 

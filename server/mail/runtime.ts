@@ -5,9 +5,13 @@ import type { Db } from '../db/client.ts';
 import { log as defaultLog, type Logger } from '../log.ts';
 import { composeMail } from './compose.ts';
 import { createDelivery, type Delivery } from './delivery.ts';
+import type { DnsResolver } from './domains/dnsCheck.ts';
+import { createDomainsService, dnsResolverFor, loadSigningDomains, type DomainsService } from './domains/service.ts';
+import { createMailAuthenticator, DkimSignError, signingDomainFor } from './domains/signing.ts';
 import { startSmtpServer, type RunningSmtpServer } from './devSmtp.ts';
 import { devMailHandler } from './inbound/devMail.ts';
 import { createLinks, type Links } from './links.ts';
+import { buildMime } from './mime.ts';
 import { createPreparer } from './preparer.ts';
 import { previewLinks, previewTemplate, type PreviewInput } from './preview.ts';
 import { TemplateCache } from './render/renderer.ts';
@@ -31,6 +35,8 @@ export interface MailRuntime {
   destination: string;
   /** Rebuilds the SMTP pool after the connection or rate settings changed. */
   reconfigure(): void;
+  /** Sending domains: their DKIM keys (encrypted with this workspace's secret), records and DNS checks. */
+  domains: DomainsService;
   /** Renders unsaved template content and sends it to any address, marked as a test. */
   testSend(input: PreviewInput & { to: string }): Promise<SendResult | { ok: false; kind: 'invalid'; message: string }>;
   stop(): Promise<void>;
@@ -50,6 +56,10 @@ export interface MailOptions {
   startLoop?: boolean;
   /** Prepare emails on a worker thread (true) or on the delivery loop's own thread (false); unset: by the machine's cores. */
   prepareInWorker?: boolean;
+  /** DNS_SERVERS, for "Check DNS"; unset, the system's resolvers. */
+  dnsServers?: string[];
+  /** Instead of dnsServers (tests answer from a stub). */
+  dnsResolver?: DnsResolver;
 }
 
 /**
@@ -82,6 +92,9 @@ export async function startMail(options: MailOptions): Promise<MailRuntime> {
   const preparer = createPreparer({ secret: options.secret, publicUrl: options.publicUrl, log, worker: options.prepareInWorker });
   const delivery = createDelivery({ db, clock, transport, cache, preparer, log, leaseMs: options.leaseMs, pollMs: options.pollMs });
   if (options.startLoop) delivery.start();
+  const authenticator = createMailAuthenticator(options.secret);
+  // Bounces come back to the host people reach Kairos at; its MX record is part of what a domain publishes.
+  const domains = createDomainsService({ db, clock, secret: options.secret, resolver: options.dnsResolver ?? dnsResolverFor(options.dnsServers), bounceMxHost: new URL(options.publicUrl).hostname });
 
   const runtime: MailRuntime = {
     db,
@@ -92,6 +105,7 @@ export async function startMail(options: MailOptions): Promise<MailRuntime> {
     referrals: createReferralCodes(options.secret, options.publicUrl),
     cache,
     delivery,
+    domains,
     mode: devServer ? 'development' : 'smtp',
     destination: devServer ? `built-in development server (127.0.0.1:${devServer.port})` : transport.description,
     reconfigure() {
@@ -104,19 +118,31 @@ export async function startMail(options: MailOptions): Promise<MailRuntime> {
       const sender = resolveSender(db, input.senderId);
       const brand = readSendingSettings(db).brand;
       const from = { name: sender?.fromName ?? brand.name, email: sender?.fromEmail ?? 'hello@example.com' };
-      return transport.send(
-        composeMail({
-          messageId: `test-${crypto.randomUUID()}`,
-          to: input.to,
-          from,
-          replyTo: sender?.replyTo ?? null,
-          subject: `[Test] ${preview.subject}`,
-          html: preview.html,
-          text: preview.text,
-          date: clock.now(),
-          unsubscribeUrl: input.layout === 'transactional' ? null : previewLinks(options.publicUrl).unsubscribeUrl,
-        }),
-      );
+      // Without dashes: the id goes into the VERP address, whose local part has room for 40 characters.
+      const messageId = `test-${crypto.randomUUID().replaceAll('-', '')}`;
+      const date = clock.now();
+      const mail = composeMail({
+        messageId,
+        to: input.to,
+        from,
+        replyTo: sender?.replyTo ?? null,
+        subject: `[Test] ${preview.subject}`,
+        html: preview.html,
+        text: preview.text,
+        date,
+        unsubscribeUrl: input.layout === 'transactional' ? null : previewLinks(options.publicUrl).unsubscribeUrl,
+      });
+      // A test from a configured domain is signed and bounces like the real thing, so what arrives shows what contacts get.
+      const domain = signingDomainFor(loadSigningDomains(db), from.email);
+      if (!domain) return transport.send(mail);
+      let raw: Buffer;
+      try {
+        raw = await authenticator.sign(buildMime({ ...mail, text: preview.text, html: preview.html }), domain, date.getTime());
+      } catch (error) {
+        if (error instanceof DkimSignError) return { ok: false, kind: 'permanent', message: `the email could not be DKIM-signed: ${error.message}`, code: null };
+        throw error;
+      }
+      return transport.send({ raw, envelope: { from: authenticator.returnPath(messageId, domain), to: input.to }, messageId: mail.messageId });
     },
     async stop() {
       runtimes.delete(db);

@@ -10,6 +10,7 @@ import { findOrCreateContact } from '../../server/contacts/contacts.ts';
 import type { Db } from '../../server/db/client.ts';
 import { createApp } from '../../server/http/app.ts';
 import { inflateHtml } from '../../server/mail/archive.ts';
+import type { DnsResolver } from '../../server/mail/domains/dnsCheck.ts';
 import { startSmtpServer, type RunningSmtpServer } from '../../server/mail/devSmtp.ts';
 import { startMail, type MailRuntime } from '../../server/mail/runtime.ts';
 import { writeSendingSettings, readSendingSettings } from '../../server/mail/settings.ts';
@@ -81,13 +82,24 @@ export interface MailWorld {
 }
 
 /** A fresh workspace whose mail goes to a test SMTP server; time stands still until the test moves it. */
-export async function mailWorld(options: { now?: string; settings?: Partial<SendingSettings>; leaseMs?: number; prepareInWorker?: boolean } = {}): Promise<MailWorld> {
+export async function mailWorld(
+  options: { now?: string; settings?: Partial<SendingSettings>; leaseMs?: number; prepareInWorker?: boolean; dnsResolver?: DnsResolver } = {},
+): Promise<MailWorld> {
   const fresh = freshWorkspace({ PUBLIC_URL });
   const clock = fixedClock(options.now ?? '2026-05-12T12:00:00Z');
   const db = fresh.ws.db;
   if (options.settings) writeSendingSettings(db, { ...readSendingSettings(db), ...options.settings });
   const smtp = await TestSmtp.start();
-  const mail = await startMail({ db, clock, secret: TEST_SECRET, publicUrl: PUBLIC_URL, smtpUrl: smtp.server.url, leaseMs: options.leaseMs, prepareInWorker: options.prepareInWorker });
+  const mail = await startMail({
+    db,
+    clock,
+    secret: TEST_SECRET,
+    publicUrl: PUBLIC_URL,
+    smtpUrl: smtp.server.url,
+    leaseMs: options.leaseMs,
+    prepareInWorker: options.prepareInWorker,
+    dnsResolver: options.dnsResolver,
+  });
   return {
     fresh,
     db,

@@ -1,5 +1,6 @@
 // DKIM keys for a sending domain: generated with node:crypto, the private key kept encrypted with SECRET, and the signer options built from it.
-import { createCipheriv, createDecipheriv, createHmac, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPublicKey, generateKeyPair, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 
 export type DkimAlgorithm = 'ed25519' | 'rsa';
 
@@ -33,8 +34,22 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
  * 32-byte public key (RFC 8463 4.2), not wrapped in SPKI.
  */
 export function generateDkimKey(algorithm: DkimAlgorithm): DkimKey {
-  const { privateKey, publicKey } =
-    algorithm === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: RSA_BITS, publicExponent: 0x10001 }) : generateKeyPairSync('ed25519');
+  const pair = algorithm === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: RSA_BITS, publicExponent: 0x10001 }) : generateKeyPairSync('ed25519');
+  return dkimKeyOf(algorithm, pair);
+}
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/**
+ * generateDkimKey on libuv's thread pool: an RSA-2048 key takes from a tenth of a second to a second to find, which the
+ * server's event loop (and the delivery loop on it) should not wait out.
+ */
+export async function generateDkimKeyAsync(algorithm: DkimAlgorithm): Promise<DkimKey> {
+  const pair = algorithm === 'rsa' ? await generateKeyPairAsync('rsa', { modulusLength: RSA_BITS, publicExponent: 0x10001 }) : await generateKeyPairAsync('ed25519');
+  return dkimKeyOf(algorithm, pair);
+}
+
+function dkimKeyOf(algorithm: DkimAlgorithm, { privateKey, publicKey }: { privateKey: KeyObject; publicKey: KeyObject }): DkimKey {
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   return {
     algorithm,
