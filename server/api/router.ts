@@ -1,6 +1,7 @@
 // The one tRPC router of Kairos; the client imports only its type.
 import { apiKeysRouter } from './apiKeys.ts';
 import { contactsRouter } from './contacts.ts';
+import { deliverabilityRouter } from './deliverability.ts';
 import { domainsRouter } from './domains.ts';
 import { experimentsRouter } from './experiments.ts';
 import { inboxRouter } from './inbox.ts';
@@ -30,6 +31,7 @@ export const appRouter = router({
   sending: sendingRouter,
   domains: domainsRouter,
   experiments: experimentsRouter,
+  deliverability: deliverabilityRouter,
 });
 
 export type AppRouter = typeof appRouter;
