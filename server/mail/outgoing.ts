@@ -5,6 +5,7 @@ import type { SendingSettings } from '../../shared/mail/settings.ts';
 import { deflateHtml } from './archive.ts';
 import { composeMail, unsubscribeFooter } from './compose.ts';
 import { createReferralCodes } from '../contacts/referralCode.ts';
+import { createMailAuthenticator, DkimSignError, type SigningDomain } from './domains/signing.ts';
 import { addTracking, createLinks, type Links } from './links.ts';
 import { buildMime } from './mime.ts';
 import type { CompiledSources } from './render/compile.ts';
@@ -45,13 +46,20 @@ export interface PrepareJob {
   /** Marketing mail from a journey carries List-Unsubscribe and List-Unsubscribe-Post (RFC 8058). */
   listUnsubscribe: boolean;
   content: TemplateContent | RenderedContent;
+  /** The configured domain the From address is on: the email is DKIM-signed with its keys and gets a VERP Return-Path. */
+  sendingDomain?: SigningDomain | null;
 }
 
 export type Prepared =
-  /** raw: the whole MIME message; htmlDeflated, subject and text: what is kept of it once sent. */
-  | { ok: true; subject: string; text: string; htmlDeflated: Uint8Array; raw: Uint8Array }
+  /**
+   * raw: the whole MIME message (DKIM-signed when the job had a sending domain); htmlDeflated, subject and text: what
+   * is kept of it once sent; returnPath: the SMTP envelope sender, when it is not the From address.
+   */
+  | { ok: true; subject: string; text: string; htmlDeflated: Uint8Array; raw: Uint8Array; returnPath?: string }
   /** The template cannot be rendered for this contact (a Liquid runtime error). */
-  | { ok: false; renderError: string };
+  | { ok: false; renderError: string }
+  /** The email could not be DKIM-signed (its domain's key does not decrypt with this SECRET). */
+  | { ok: false; signError: string };
 
 export interface Preparation {
   prepare(job: PrepareJob): Promise<Prepared>;
@@ -84,6 +92,7 @@ function remember<T>(cache: Map<string, T>, key: string, make: (() => T) | null)
 export function createPreparation(secret: string, publicUrl: string): Preparation {
   const links: Links = createLinks(publicUrl, createTokens(secret));
   const referrals = createReferralCodes(secret, publicUrl);
+  const authenticator = createMailAuthenticator(secret);
   const templates = new Map<string, RenderableTemplate>();
   const subjects = new Map<string, Template[]>();
 
@@ -148,9 +157,19 @@ export function createPreparation(secret: string, publicUrl: string): Preparatio
         date: new Date(job.date),
         unsubscribeUrl: job.listUnsubscribe ? unsubscribeUrl : null,
       });
-      // Built here, so the sending thread only streams it.
-      const raw = buildMime({ ...mail, text: rendered.text, html: rendered.html });
-      return { ok: true, subject: rendered.subject, text: rendered.text, htmlDeflated: deflateHtml(rendered.html), raw };
+      // Built (and signed) here, so the sending thread only streams it.
+      let raw = buildMime({ ...mail, text: rendered.text, html: rendered.html });
+      let returnPath: string | undefined;
+      if (job.sendingDomain) {
+        try {
+          raw = await authenticator.sign(raw, job.sendingDomain, job.date);
+        } catch (error) {
+          if (error instanceof DkimSignError) return { ok: false, signError: error.message };
+          throw error;
+        }
+        returnPath = authenticator.returnPath(job.messageId, job.sendingDomain);
+      }
+      return { ok: true, subject: rendered.subject, text: rendered.text, htmlDeflated: deflateHtml(rendered.html), raw, returnPath };
     },
   };
 }

@@ -50,7 +50,7 @@ function job(sources: CompiledSources, firstName: string, key = 'welcome@1#'): P
 }
 
 async function parsed(result: Prepared): Promise<{ mail: ParsedMail; stored: { subject: string; text: string; html: string | null } }> {
-  if (!result.ok) throw new Error(result.renderError);
+  if (!result.ok) throw new Error('renderError' in result ? result.renderError : result.signError);
   return { mail: await simpleParser(Buffer.from(result.raw)), stored: { subject: result.subject, text: result.text, html: inflateHtml(result.htmlDeflated) } };
 }
 
