@@ -16,6 +16,7 @@ interface ExperimentRow {
   journeyId: string;
   journeyName: string;
   journeyStatus: string;
+  journeyVersion: number | null;
   nodeId: string;
   kind: ExperimentKind;
   status: ExperimentStatus;
@@ -26,7 +27,7 @@ interface ExperimentRow {
   shippedArm: string | null;
 }
 
-const SELECT = `SELECT x.id, x.journey_id AS journeyId, j.name AS journeyName, j.status AS journeyStatus, x.node_id AS nodeId, x.kind, x.status,
+const SELECT = `SELECT x.id, x.journey_id AS journeyId, j.name AS journeyName, j.status AS journeyStatus, j.current_version AS journeyVersion, x.node_id AS nodeId, x.kind, x.status,
   x.design, x.start_version AS startVersion, x.started_at AS startedAt, x.ended_at AS endedAt, x.shipped_arm AS shippedArm
   FROM experiments x JOIN journeys j ON j.id = x.journey_id`;
 
@@ -34,6 +35,9 @@ export interface ExperimentSummary {
   id: string;
   journeyId: string;
   journeyName: string;
+  journeyStatus: string;
+  /** The journey's newest published version: shipping publishes the next one. */
+  journeyVersion: number | null;
   nodeId: string;
   kind: ExperimentKind;
   status: ExperimentStatus;
@@ -78,6 +82,8 @@ function summaryOf(r: ExperimentRow, nowMs: number): ExperimentSummary & { desig
     id: r.id,
     journeyId: r.journeyId,
     journeyName: r.journeyName,
+    journeyStatus: r.journeyStatus,
+    journeyVersion: r.journeyVersion,
     nodeId: r.nodeId,
     kind: r.kind,
     status: r.status,
@@ -113,7 +119,7 @@ function compute(sqlite: Database.Database, row: ExperimentRow, nowMs: number, w
   // Outcomes keep arriving after a stop (their windows run on); the looks end on the day it stopped.
   const lastDay = Math.max(firstDay, dayNumber(row.endedAt ?? nowMs));
   const input = reportInput({ id: row.id, journeyId: row.journeyId, design: summary.design }, rows.filter((r) => r.day <= lastDay), firstDay, lastDay);
-  const report = experimentReport(input);
+  const report = finalWords(experimentReport(input), row);
   const guardrails = (input.guardrails ?? []).map((g) => {
     const last = g.looks[g.looks.length - 1] ?? {};
     return {
@@ -140,6 +146,13 @@ function compute(sqlite: Database.Database, row: ExperimentRow, nowMs: number, w
     return { ...p, day, date: new Date(day * 86_400_000).toISOString().slice(0, 10), assigned };
   });
   return { summary, report, series, guardrails, minimumDetectable };
+}
+
+/** An ended experiment's verdict speaks of when it ended, not of contacts still to come. */
+function finalWords(report: ExperimentReport, row: ExperimentRow): ExperimentReport {
+  if (row.status === 'running' || report.verdict.kind !== 'inconclusive') return report;
+  const how = row.status === 'shipped' ? `it shipped ${row.shippedArm}` : 'it was stopped';
+  return { ...report, verdict: { kind: 'inconclusive', text: `No reliable difference was found before ${how}.` } };
 }
 
 function strip(s: ExperimentSummary & { design?: ExperimentDesign }): ExperimentSummary {

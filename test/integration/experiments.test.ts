@@ -205,6 +205,8 @@ describe('experiments', () => {
     expect(details.experiment.status).toBe('stopped');
     expect(details.report.arms.reduce((s, a) => s + a.n, 0)).toBe(10);
     expect(details.history.at(-1)).toMatchObject({ action: 'stopped', note: 'Seen enough' });
+    expect(details.report.verdict).toEqual({ kind: 'inconclusive', text: 'No reliable difference was found before it was stopped.' });
+    expect(details.experiment).toMatchObject({ journeyStatus: 'live', journeyVersion: 1 });
     await expect(manager.experiments.stop({ id: experiment.id })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
