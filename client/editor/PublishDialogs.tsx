@@ -24,6 +24,20 @@ const CHOICES: { value: MigrationChoice; label: string; description: string }[] 
   { value: 'exit', label: 'Leave the journey', description: 'Contacts already inside leave now; new contacts get the new version.' },
 ];
 
+/** One line per experiment this version starts, restarts or ends (an unchanged one continues and goes unsaid). */
+export function experimentChangeText(x: { name: string; change: 'start' | 'restart' | 'end' | 'continue' }): string {
+  switch (x.change) {
+    case 'start':
+      return `The experiment “${x.name}” starts counting.`;
+    case 'restart':
+      return `“${x.name}” measures differently now, so a new experiment starts; the figures so far stay with the old one.`;
+    case 'end':
+      return `The experiment “${x.name}” ends: its figures are kept as they stand.`;
+    case 'continue':
+      return `The experiment “${x.name}” goes on.`;
+  }
+}
+
 /** What publishing will do, asked from the server when the dialog opens: entry, first email, other live journeys. */
 function PublishOutlook({ journeyId }: { journeyId: string }) {
   const trpc = useTRPC();
@@ -51,6 +65,9 @@ function PublishOutlook({ journeyId }: { journeyId: string }) {
         <List.Item>{p.entry}</List.Item>
         <List.Item>{p.firstEmail ?? 'No email goes out before the first branch of the journey ends.'}</List.Item>
         {!p.firstPublish && <List.Item>{p.inFlight === 0 ? 'Nobody is inside the journey now.' : `${p.inFlight.toLocaleString()} ${p.inFlight === 1 ? 'contact is' : 'contacts are'} inside the journey now.`}</List.Item>}
+        {p.experiments.map((x) => (
+          <List.Item key={x.nodeId}>{experimentChangeText(x)}</List.Item>
+        ))}
       </List>
     </Stack>
   );
