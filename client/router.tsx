@@ -43,6 +43,8 @@ export const router = createBrowserRouter([
           // An experiment's page brings Recharts: loaded when first opened.
           { path: 'experiments/:id', lazy: () => import('./pages/experiments/ExperimentPage.tsx').then((m) => ({ Component: m.ExperimentPage })) },
           { path: 'inbox', element: <InboxPage /> },
+          // Deliverability brings Recharts: loaded when first opened.
+          { path: 'deliverability', lazy: () => import('./pages/DeliverabilityPage.tsx').then((m) => ({ Component: m.DeliverabilityPage })) },
           { path: 'settings', element: <SettingsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

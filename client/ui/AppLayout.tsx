@@ -60,6 +60,9 @@ function AccountMenu() {
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
   const { pathname } = useLocation();
+  const trpc = useTRPC();
+  const role = useQuery(trpc.users.me.queryOptions()).data?.role;
+  const sections = SECTIONS.filter((s) => !s.roles || (role !== undefined && (role === 'admin' || s.roles.includes(role))));
 
   return (
     <AppShell
@@ -77,7 +80,7 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main">
-        {SECTIONS.map((section) => (
+        {sections.map((section) => (
           <NavLink
             key={section.path}
             component={RouterNavLink}
