@@ -226,6 +226,8 @@ describe('the inbound SMTP listener', () => {
     ]);
     const events = timeline(dana);
     expect(events.find((e) => e.name === '$unsubscribed')?.properties).toMatchObject({ source: 'complaint' });
+    // Newest first: the complaint, then the unsubscribe it caused.
+    expect(events.filter((e) => e.name === '$unsubscribed' || e.name === '$email_complained').map((e) => e.name)).toEqual(['$unsubscribed', '$email_complained']);
     expect(events.filter((e) => e.name === '$email_complained').map((e) => e.properties)).toEqual([
       expect.objectContaining({ messageId: message, templateId: 'welcome', feedbackType: 'abuse', action: 'unsubscribed, address suppressed' }),
     ]);

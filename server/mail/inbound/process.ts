@@ -47,6 +47,7 @@ interface MessageRow {
   messageIdHeader: string | null;
   email: string;
   personaKey: string | null;
+  subscription: string;
   templateName: string | null;
 }
 
@@ -70,7 +71,7 @@ function statements(db: Db) {
   const p = (sql: string) => db.$client.prepare(sql);
   return {
     message: p(`SELECT m.id, m.contact_id AS contactId, m.template_id AS templateId, m.journey_id AS journeyId, m.node_id AS nodeId,
-        m.status, m.message_id_header AS messageIdHeader, c.email, c.persona_key AS personaKey, t.name AS templateName
+        m.status, m.message_id_header AS messageIdHeader, c.email, c.persona_key AS personaKey, c.subscription, t.name AS templateName
       FROM messages m JOIN contacts c ON c.id = m.contact_id LEFT JOIN email_templates t ON t.id = m.template_id WHERE m.id = ?`),
     // Idempotency: the timeline event an applied report wrote, one per message, kind and severity.
     event: p(`SELECT id FROM events WHERE message_id = ?`),
@@ -252,13 +253,14 @@ function applyComplaint(db: Db, clock: Clock, st: Statements, c: Complaint, now:
   const eventKey = `$email_complained:${m.id}`;
   if (st.event.get(eventKey)) return { ...row, note: 'Already applied: a complaint about this message was received before.' };
 
-  const { changed } = unsubscribe(db, clock, m.contactId, { source: 'complaint' });
   const suppressed = st.suppress.run(recipient, 'complaint', cut(`Marked as spam (${c.feedbackType}${c.userAgent ? `, ${c.userAgent}` : ''})`, 500), now).changes === 1;
   if (m.templateId !== '$notify') bumpCount(db, 'template_complained', now, m.personaKey, m.templateId);
   const domain = fromDomainOfHeader(m.messageIdHeader);
   if (domain) bumpCount(db, 'domain_complained', now, null, domain);
-  const action = `${changed ? 'unsubscribed' : 'was already unsubscribed'}, ${suppressed ? 'address suppressed' : 'the address was already suppressed'}`;
+  const unsubscribes = m.subscription !== 'unsubscribed';
+  const action = `${unsubscribes ? 'unsubscribed' : 'was already unsubscribed'}, ${suppressed ? 'address suppressed' : 'the address was already suppressed'}`;
   const note = `Complaint (${c.feedbackType}): ${action}.`;
+  // The complaint before the unsubscribe it causes, so the timeline reads cause, then effect.
   writeEvent(db, {
     contactId: m.contactId,
     name: '$email_complained',
@@ -275,5 +277,6 @@ function applyComplaint(db: Db, clock: Clock, st: Statements, c: Complaint, now:
     receivedAt: now,
     messageId: eventKey,
   });
+  if (unsubscribes) unsubscribe(db, clock, m.contactId, { source: 'complaint' });
   return { ...row, note, applied: true };
 }
