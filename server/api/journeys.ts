@@ -11,6 +11,9 @@ import { simulate } from '../../shared/journey/simulate.ts';
 import { contacts, events as eventsTable } from '../db/schema.ts';
 import { desc, eq } from 'drizzle-orm';
 import { scalarSchema } from '../../shared/journey/common.ts';
+import { journeyPrioritySchema } from '../../shared/journey/priority.ts';
+import { usesBestHour } from '../../shared/journey/nodes/email.ts';
+import { simulationHistory } from '../mail/engagement.ts';
 import { authedProcedure, roleProcedure, router } from './trpc.ts';
 
 const editProcedure = roleProcedure('marketer');
@@ -56,6 +59,11 @@ export const journeysRouter = router({
   rename: editProcedure
     .input(idInput.extend({ name: journeyNameSchema }))
     .mutation(({ ctx, input }) => run(() => service.renameJourney(ctx.db, ctx.clock, input))),
+
+  /** Which journey's email takes a contact's last frequency-cap slot when two compete: 1 (low) … 5 (urgent). */
+  setPriority: editProcedure
+    .input(idInput.extend({ priority: journeyPrioritySchema }))
+    .mutation(({ ctx, input }) => run(() => service.setPriority(ctx.db, input))),
 
   /** What publishing will do, asked before publishing: entry, first email, contacts inside, other live journeys here. */
   publishPreview: authedProcedure.input(idInput).query(({ ctx, input }) => run(() => service.publishPreview(ctx.db, input.id))),
@@ -131,6 +139,8 @@ export const journeysRouter = router({
         assume: input.assume,
         horizonDays: input.horizonDays,
         refs: service.referenceContext(ctx.db),
+        // Best-hour emails are timed from the picked contact's own opens and clicks, their persona's and everyone's.
+        ...(usesBestHour(input.graph.nodes) ? simulationHistory(ctx.db, { contactId: input.contactId ?? null, personaKey: contact.personaKey, startMs: input.start.getTime() }) : {}),
       });
     }),
 

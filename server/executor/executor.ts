@@ -26,6 +26,7 @@ import { log as defaultLog, type Logger } from '../log.ts';
 import { timeOrderedId } from '../ids.ts';
 import { prepareStatements, type Statements } from './statements.ts';
 import { createStepLog } from './steps.ts';
+import { createBestHourTimer } from './bestHour.ts';
 import { RollupBatch } from '../reports/rollups.ts';
 import { createExperimentTracker } from '../experiments/tracker.ts';
 import { setPhase, updateTraits } from '../contacts/contacts.ts';
@@ -91,6 +92,8 @@ export function createExecutor(options: ExecutorOptions) {
   const rollups = new RollupBatch();
   // Experiment members and their outcomes, written in the same batches.
   const experiments = createExperimentTracker(sqlite);
+  // Best-hour emails only: a journey without the option never reads engagement history.
+  const bestHour = createBestHourTimer(db);
   const graphs = new Map<string, CompiledGraph>();
   let running = false;
   /**
@@ -206,15 +209,17 @@ export function createExecutor(options: ExecutorOptions) {
     for (const effect of result.effects) {
       switch (effect.type) {
         case 'send_email': {
-          const data = { subjectOverride: effect.subjectOverride, senderId: effect.senderId, entry: s.entry };
-          const inserted = st.insertMessage.run(timeOrderedId('m_', now), row.contactId, row.id, row.journeyId, effect.nodeId, effect.visit, effect.templateId, JSON.stringify(data), effect.category, effect.whenCapped, now, now);
+          const data: Record<string, unknown> = { subjectOverride: effect.subjectOverride, senderId: effect.senderId, entry: s.entry };
+          const timed = effect.sendAt ? bestHour.time(result.contact, effect.sendAt.withinHours, now) : null;
+          if (timed) data.bestHour = timed.record;
+          const inserted = st.insertMessage.run(timeOrderedId('m_', now), row.contactId, row.id, row.journeyId, effect.nodeId, effect.visit, effect.templateId, JSON.stringify(data), effect.category, effect.whenCapped, timed?.at ?? now, now, timed?.note ?? null);
           report.messagesQueued += inserted.changes;
           break;
         }
         case 'notify': {
           // An internal email to a team address, delivered by the mail loop like any other message.
           const data = { to: effect.to, subject: effect.subject, message: effect.message, journeyId: row.journeyId };
-          st.insertMessage.run(timeOrderedId('m_', now), row.contactId, row.id, row.journeyId, effect.nodeId, effect.visit, '$notify', JSON.stringify(data), 'transactional', 'delay', now, now);
+          st.insertMessage.run(timeOrderedId('m_', now), row.contactId, row.id, row.journeyId, effect.nodeId, effect.visit, '$notify', JSON.stringify(data), 'transactional', 'delay', now, now, null);
           break;
         }
         case 'webhook':
@@ -502,6 +507,7 @@ export function createExecutor(options: ExecutorOptions) {
       if (!tryLease()) return { ...report, skipped: 'another process is ticking' };
       const now = clock.now().getTime();
       experiments.refresh();
+      bestHour.newTick();
       // Effects write events (a phase change starts other journeys): rounds until nothing is left to do.
       for (let round = 0; round < 10; round++) {
         const before = report.events + report.advanced + report.exited;

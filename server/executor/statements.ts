@@ -38,9 +38,10 @@ export function prepareStatements(sqlite: Database.Database) {
     inArchived: p(`SELECT e.id, e.journey_id AS journeyId, e.version, e.contact_id AS contactId, e.state, e.held_event AS heldEvent
       FROM enrollments e JOIN journeys j ON j.id = e.journey_id
       WHERE e.status IN ('active', 'waiting') AND j.status = 'archived' LIMIT ?`),
+    // error: the waiting note of a best-hour email ("scheduled for …"), null for the rest.
     insertMessage: p(`INSERT OR IGNORE INTO messages
-      (id, contact_id, enrollment_id, journey_id, node_id, visit, template_id, data, category, when_capped, status, next_attempt_at, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`),
+      (id, contact_id, enrollment_id, journey_id, node_id, visit, template_id, data, category, when_capped, status, next_attempt_at, created_at, error)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`),
     insertWebhook: p(`INSERT OR IGNORE INTO webhook_calls (id, enrollment_id, node_id, visit, url, payload, status, next_attempt_at)
       VALUES (@id, @enrollmentId, @nodeId, @visit, @url, @payload, 'queued', @now)`),
     countEvents: p(`SELECT count(*) AS n FROM events WHERE contact_id = ? AND name = ? AND timestamp >= ?`),

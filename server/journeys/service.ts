@@ -95,6 +95,7 @@ export function listJourneys(db: Db, filter: JourneyFilter = {}) {
       status: journeys.status,
       revision: journeys.revision,
       currentVersion: journeys.currentVersion,
+      priority: journeys.priority,
       updatedAt: journeys.updatedAt,
     })
     .from(journeys)
@@ -113,6 +114,7 @@ export function getJourney(db: Db, id: string) {
     status: j.status,
     revision: j.revision,
     currentVersion: j.currentVersion,
+    priority: j.priority,
     graph: j.draftGraph,
     layout: j.draftLayout,
     updatedAt: j.updatedAt,
@@ -204,6 +206,16 @@ export function renameJourney(db: Db, clock: Clock, input: { id: string; name: s
   requireJourney(db, input.id);
   db.update(journeys).set({ name: input.name, updatedAt: clock.now() }).where(eq(journeys.id, input.id)).run();
   return { id: input.id };
+}
+
+/**
+ * Sets which journey's marketing email wins a contact's last frequency-cap slot (1 low … 5 urgent). It takes effect at
+ * the next delivery pass, for emails already queued too; not an edit of the journey, so its "updated" time stays.
+ */
+export function setPriority(db: Db, input: { id: string; priority: number }): { id: string; priority: number } {
+  requireJourney(db, input.id);
+  db.update(journeys).set({ priority: input.priority }).where(eq(journeys.id, input.id)).run();
+  return { id: input.id, priority: input.priority };
 }
 
 export interface PublishInput {

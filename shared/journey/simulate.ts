@@ -48,6 +48,8 @@ export interface SimulatedHistory {
   personaHistogram: HourOfWeekHistogram | null;
   audienceHistogram: HourOfWeekHistogram | null;
   quietHours: SendingSettings['quietHours'];
+  /** The workspace's zone for a contact without one, as the executor times best hours (its waits read UTC). */
+  defaultTimezone?: string;
 }
 
 export interface SimulatedEmail {
@@ -137,7 +139,7 @@ export function simulate(input: SimulationInput): SimulationResult {
       now,
       withinHours,
       timezone: contact.timezone,
-      defaultTimezone: input.defaultTimezone ?? 'UTC',
+      defaultTimezone: history?.defaultTimezone ?? input.defaultTimezone ?? 'UTC',
       engagements: [...(history?.engagements ?? []).filter((t) => t < now), ...assumedEngagements],
       personaHistogram: history?.personaHistogram ?? null,
       audienceHistogram: history?.audienceHistogram ?? null,

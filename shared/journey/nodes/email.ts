@@ -49,3 +49,8 @@ export const email = defineKind({
   summary: (c) => `email: ${c.subjectOverride || c.templateId}`,
   references: (c) => ({ templates: [c.templateId] }),
 });
+
+/** Whether any email step of these nodes waits for the best hour (read loosely: a draft's configs may be incomplete). */
+export function usesBestHour(nodes: readonly { kind: string; config: Record<string, unknown> }[]): boolean {
+  return nodes.some((n) => n.kind === 'email' && (n.config.sendAt as { mode?: unknown } | undefined)?.mode === 'best_hour');
+}
