@@ -74,6 +74,11 @@ describe('theme', () => {
     expect(below(pairs)).toEqual([]);
   });
 
+  test('form errors are written in the readable red (c="red"), checked above, in both schemes', () => {
+    expect([vars.light['--mantine-color-error'], vars.dark['--mantine-color-error']]).toEqual(['var(--mantine-color-red-text)', 'var(--mantine-color-red-text)']);
+    expect(contrastRatio(merged.colors.red[6]!, '#ffffff')).toBeLessThan(4.5); // Mantine's error colour
+  });
+
   test('Mantine’s own defaults would fail: the theme is what makes them readable', () => {
     expect(contrastRatio(gray[6]!, gray[0]!)).toBeLessThan(4.5); // dimmed on the page
     expect(contrastRatio(merged.colors.yellow[9]!, merged.colors.yellow[1]!)).toBeLessThan(4.5); // a light yellow badge

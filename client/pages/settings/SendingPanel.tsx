@@ -1,4 +1,4 @@
-// Settings → Sending: where mail goes, sender identities, quiet hours and the frequency cap, the footer's brand details, the SMTP pool, suppressions.
+// Settings → Sending: where mail goes, sender identities, sending domains (admins), quiet hours and the frequency cap, the footer's brand details, the SMTP pool, suppressions.
 import { zodResolver } from '@hookform/resolvers/zod';
 import { ActionIcon, Alert, Badge, Button, Checkbox, Divider, Group, Modal, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Textarea, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { senderInputSchema, sendingSettingsSchema, type SendingSettings } from '../../../shared/mail/settings.ts';
 import { errorMessage, useTRPC } from '../../api/trpc.ts';
 import { ErrorState, LoadingState } from '../../ui/QueryState.tsx';
+import { DomainsSection } from './DomainsSection.tsx';
 
 const STATUS_LABELS: Record<string, string> = { queued: 'Queued', sending: 'Sending', sent: 'Sent', failed: 'Failed', suppressed: 'Not sent (consent or suppression)' };
 
@@ -275,6 +276,7 @@ export function SendingPanel({ isAdmin }: { isAdmin: boolean }) {
       </Paper>
       {!isAdmin && <Alert variant="light" color="gray">Only admins change sending settings; you can read them here.</Alert>}
       <SendersSection isAdmin={isAdmin} />
+      {isAdmin && <DomainsSection />}
       <RulesForm settings={sending.data.settings} isAdmin={isAdmin} />
       <SuppressionsSection isAdmin={isAdmin} />
     </Stack>
