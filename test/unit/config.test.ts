@@ -51,6 +51,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes INBOUND_SMTP_PORT as a port, and names a bad one', () => {
+    expect(configOf(loadConfig({ INBOUND_SMTP_PORT: '2525' })).inboundSmtpPort).toBe(2525);
+    expect(configOf(loadConfig({})).inboundSmtpPort).toBeUndefined();
+    for (const bad of ['0', '70000', 'smtp', '25.5']) {
+      expect(errorsOf(loadConfig({ INBOUND_SMTP_PORT: bad }))).toEqual([
+        `INBOUND_SMTP_PORT="${bad}": must be a whole number between 1 and 65535 (25 for the MX of your bounce domain, or a port it forwards to)`,
+      ]);
+    }
+  });
+
   it('accepts SMTP_URL and SECRET as given', () => {
     const config = configOf(loadConfig({ SMTP_URL: 'smtps://u:p@mail.example.com:465', SECRET: LONG_SECRET }));
     expect(config.smtpUrl).toBe('smtps://u:p@mail.example.com:465');
