@@ -39,6 +39,12 @@ export interface ExperimentDesign {
   hypothesis: string;
 }
 
+/**
+ * The holdout's minimum effect of interest (relative): a journey earns its sends when it lifts its goal by a quarter or
+ * more. It sets the always-valid test's mixing variance; a 10% one on a small held-out group would take years to settle.
+ */
+export const HOLDOUT_MINIMUM_EFFECT = 0.25;
+
 /** The metric a split measures when the manager chose none: the journey goal if there is one, else a click within 7 days. */
 export function experimentMetricOf(node: ValidNode & { kind: 'split' }, graph: Pick<ValidGraph, 'settings'>): ExperimentMetric {
   return node.config.experiment.metric ?? (graph.settings.goal ? { kind: 'goal' } : { kind: 'clicked', withinDays: 7 });
@@ -106,7 +112,7 @@ export function designsOf(graph: ValidGraph): ExperimentDesign[] {
       metric: { kind: 'goal' },
       goalEvent: goal.event,
       windowDays: goal.windowDays,
-      minimumEffect: 0.1,
+      minimumEffect: HOLDOUT_MINIMUM_EFFECT,
       // Held-out contacts get no email to unsubscribe from or bounce: a guardrail would always "fail".
       guardrails: [],
       branchEmailNodes: [],

@@ -76,17 +76,35 @@ export function compareRevenue(variant: RevenueCounts, control: RevenueCounts, z
   return { diff, ci: [diff - z * se, diff + z * se], relativeLift, pFixed: tTwoSided(diff / se, df) };
 }
 
-/** Estimate and its (unpooled) variance of variant − control, the input of the sequential test; null if not estimable. */
-export function proportionDifference(variant: ProportionCounts, control: ProportionCounts): { estimate: number; variance: number } | null {
+/**
+ * Variant − control for the sequential test: the estimate; for the confidence sequence the unpooled variance with each
+ * arm's rate smoothed as (x+1)/(n+2) (as in Agresti & Caffo 2000, "Simple and effective confidence intervals for
+ * proportions and differences of proportions", Am. Stat. 54(4)), so an arm with 0 or n conversions still has
+ * variance; for the p-value the pooled variance p̂(1−p̂)(1/n₁+1/n₂) under "no difference". Null if not estimable.
+ */
+export function proportionDifference(variant: ProportionCounts, control: ProportionCounts): { estimate: number; variance: number; nullVariance: number } | null {
   if (variant.n <= 0 || control.n <= 0) return null;
   const p1 = variant.conversions / variant.n;
   const p2 = control.conversions / control.n;
-  return { estimate: p1 - p2, variance: (p1 * (1 - p1)) / variant.n + (p2 * (1 - p2)) / control.n };
+  const s1 = (variant.conversions + 1) / (variant.n + 2);
+  const s2 = (control.conversions + 1) / (control.n + 2);
+  const pooled = (variant.conversions + control.conversions) / (variant.n + control.n);
+  return {
+    estimate: p1 - p2,
+    variance: (s1 * (1 - s1)) / variant.n + (s2 * (1 - s2)) / control.n,
+    nullVariance: pooled * (1 - pooled) * (1 / variant.n + 1 / control.n),
+  };
 }
 
-export function revenueDifference(variant: RevenueCounts, control: RevenueCounts): { estimate: number; variance: number } | null {
+export function revenueDifference(variant: RevenueCounts, control: RevenueCounts): { estimate: number; variance: number; nullVariance: number } | null {
   const a = revenueMoments(variant);
   const b = revenueMoments(control);
   if (a.mean === null || b.mean === null || a.variance === null || b.variance === null) return null;
-  return { estimate: a.mean - b.mean, variance: a.variance / variant.n + b.variance / control.n };
+  // Both arms as one sample: the variance if there were no difference, and the floor of an arm that has none yet
+  // (every contact at 0 so far), which would otherwise make its mean look exact.
+  const pooled = revenueMoments({ n: variant.n + control.n, conversions: variant.conversions + control.conversions, sum: variant.sum + control.sum, sumSquares: variant.sumSquares + control.sumSquares });
+  const floor = pooled.variance ?? 0;
+  const va = a.variance > 0 ? a.variance : floor;
+  const vb = b.variance > 0 ? b.variance : floor;
+  return { estimate: a.mean - b.mean, variance: va / variant.n + vb / control.n, nullVariance: floor * (1 / variant.n + 1 / control.n) };
 }

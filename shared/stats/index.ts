@@ -103,8 +103,16 @@ function guardrailsOf(input: ExperimentReportInput, control: ReportArmInput, var
   return (input.guardrails ?? []).flatMap((g) => {
     const last = g.looks[g.looks.length - 1];
     const c = summarizeProportion(countsAt(last, control.key));
-    const tau2 = c.rate !== null && c.rate > 0 ? mixingVariance(c.rate, input.minimumEffect) : null;
     return variants.map((v) => {
+      // The harm worth catching is a doubling of the control's rate (a guardrail has no minimum effect of its own; the
+      // metric's 10% of a 0.4% unsubscribe rate would need ~50,000 contacts per arm to flag 0.9% vs 0.4%). When the
+      // control has none yet, both arms' rate stands in, with a floor of 0.1 points.
+      const both = summarizeProportion({
+        n: countsAt(last, v.key).n + countsAt(last, control.key).n,
+        conversions: countsAt(last, v.key).conversions + countsAt(last, control.key).conversions,
+      });
+      const harm = Math.max(c.rate ?? 0, both.rate ?? 0, 0.001);
+      const tau2 = mixingVariance(harm, 1);
       const seq = sequentialOver(
         g.looks.map((look) => proportionDifference(countsAt(look, v.key), countsAt(look, control.key))),
         tau2,

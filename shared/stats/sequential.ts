@@ -19,8 +19,14 @@
 export interface Look {
   /** Observed difference variant − control at this look. */
   estimate: number;
-  /** Variance of `estimate` at this look. */
+  /** Variance of `estimate` at this look: what the confidence sequence uses. */
   variance: number;
+  /**
+   * Variance of `estimate` if there were no difference (pooled), for the p-value of "no difference". Omitted: `variance`.
+   * With a small arm the unpooled variance can be near 0 early on (0 conversions in 50 contacts), which makes any gap
+   * look like overwhelming evidence that the running minimum then keeps for good; the pooled one does not collapse.
+   */
+  nullVariance?: number;
 }
 
 export interface SequentialState {
@@ -41,7 +47,8 @@ export function mixingVariance(baseline: number, minimumRelativeEffect: number):
 
 /** 1/Λₙ(0), in logs for stability: the evidence against "no difference" at one look (not yet minimised over looks). */
 export function mixtureP(look: Look, tau2: number): number {
-  const { estimate, variance: v } = look;
+  const { estimate } = look;
+  const v = look.nullVariance ?? look.variance;
   if (!(v > 0) || !(tau2 > 0)) return 1;
   const logLambda = 0.5 * Math.log(v / (v + tau2)) + (tau2 * estimate * estimate) / (2 * v * (v + tau2));
   return Math.min(1, Math.exp(-logLambda));

@@ -112,15 +112,19 @@ export function experimentVerdict(input: VerdictInput): Verdict {
     };
   }
 
-  const reliable = input.comparisons.filter((c) => c.pAdjusted !== null && c.pAdjusted < alpha && c.rate !== null && c.controlRate !== null);
-  const better = reliable.filter((c) => c.rate! > c.controlRate!).sort((a, b) => b.rate! - a.rate!);
+  // Reliable: the adjusted always-valid p says there is a difference and the confidence sequence says which way (both
+  // must agree; the direction is the interval's, never the point rates').
+  const reliable = input.comparisons.filter(
+    (c) => c.pAdjusted !== null && c.pAdjusted < alpha && c.rate !== null && c.controlRate !== null && c.ci !== null && (c.ci[0] > 0 || c.ci[1] < 0),
+  );
+  const better = reliable.filter((c) => c.ci![0] > 0).sort((a, b) => b.rate! - a.rate!);
   if (better[0] && input.framing === 'holdout') {
     return { kind: 'ship', text: `${effectSentence(input, better[0])} — the journey reliably earns its sends.` };
   }
   if (better[0]) {
     return { kind: 'ship', text: `${effectSentence(input, better[0])} — a reliable difference; you can ship ${better[0].armName}.` };
   }
-  const worse = reliable.filter((c) => c.rate! < c.controlRate!).sort((a, b) => a.rate! - b.rate!);
+  const worse = reliable.filter((c) => c.ci![1] < 0).sort((a, b) => a.rate! - b.rate!);
   if (worse[0] && input.framing === 'holdout') {
     return { kind: 'worse', text: `${effectSentence(input, worse[0])} — the journey reliably does worse than sending nothing.` };
   }

@@ -2,7 +2,9 @@
 // a real lift. Seeded simulation of whole experiments, daily looks over 30 days.
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../shared/demo/random.ts';
+import { HOLDOUT_MINIMUM_EFFECT } from '../../shared/experiments/design.ts';
 import {
+  experimentReport,
   confidenceRadius,
   initialSequentialState,
   mixingVariance,
@@ -115,5 +117,54 @@ describe('mixture SPRT pieces', () => {
     expect(s3.ci![0]).toBeGreaterThanOrEqual(s1.ci![0]);
     expect(s3.ci![1]).toBeLessThanOrEqual(s1.ci![1]);
     expect(sequentialStep(initialSequentialState, { estimate: 0, variance: 0 }, TAU2)).toEqual({ pSequential: 1, ci: null, looks: 1 });
+  });
+});
+
+describe('always-valid verdicts with unbalanced arms (a 5% journey holdout)', () => {
+  // The whole report path, as the server runs it: daily cumulative looks, τ from the control's latest rate, Holm,
+  // the verdict. Early on the small arm often has no conversion at all: its variance must not collapse to 0.
+  function holdoutRun(seed: number, heldRate: number, treatedRate: number, entering = 100): string {
+    const rng = createRng('stats-holdout-sim', seed);
+    const held = { n: 0, conversions: 0 };
+    const treated = { n: 0, conversions: 0 };
+    const looks: Record<string, ProportionCounts>[] = [];
+    for (let day = 0; day < 60; day++) {
+      const h = binomial(rng, entering, 0.05);
+      held.n += h;
+      held.conversions += binomial(rng, h, heldRate);
+      treated.n += entering - h;
+      treated.conversions += binomial(rng, entering - h, treatedRate);
+      looks.push({ holdout: { ...held }, journey: { ...treated } });
+    }
+    return experimentReport({
+      id: `sim-${seed}`,
+      journeyId: 'j',
+      metric: 'converted',
+      metricKind: 'proportion',
+      arms: [
+        { key: 'holdout', name: 'Held out', weight: 5 },
+        { key: 'journey', name: 'In the journey', weight: 95 },
+      ],
+      controlKey: 'holdout',
+      framing: 'holdout',
+      // As the server's holdout design (shared/experiments/design.ts).
+      minimumEffect: HOLDOUT_MINIMUM_EFFECT,
+      seed,
+      looks,
+    }).verdict.kind;
+  }
+
+  it('A/A with a 5/95 split: a "reliable" verdict at most 5% of the time over 60 daily looks', () => {
+    const runs = 400;
+    const reliable = Array.from({ length: runs }, (_, r) => holdoutRun(r, 0.05, 0.05)).filter((k) => k === 'ship' || k === 'worse').length;
+    console.log(`A/A 5/95 holdout, 60 daily looks, ${runs} runs: reliable verdicts ${((reliable / runs) * 100).toFixed(1)}%`);
+    expect(reliable / runs).toBeLessThanOrEqual(0.05);
+  });
+
+  it('a journey that doubles conversion (5% → 10%) is found to earn its sends in most runs at 400 entries a day', () => {
+    const runs = 200;
+    const found = Array.from({ length: runs }, (_, r) => holdoutRun(r, 0.05, 0.1, 400)).filter((k) => k === 'ship').length;
+    console.log(`5% → 10% with a 5/95 holdout, 400 entries a day, 60 daily looks, ${runs} runs: found ${((found / runs) * 100).toFixed(1)}%`);
+    expect(found / runs).toBeGreaterThan(0.5);
   });
 });

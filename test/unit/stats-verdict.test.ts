@@ -105,6 +105,13 @@ describe('experiment verdict', () => {
     expect(none.verdict).toEqual({ kind: 'empty', text: 'No contacts have entered the journey yet.' });
   });
 
+  it('a guardrail catches 0.9% vs 0.4% unsubscribes at 5,000 contacts per arm (its harm size is a doubling, not the metric’s 10%)', () => {
+    const looks = dailyLooks(10, { a: 500, b: 500 }, { a: 0.032, b: 0.033 });
+    const unsubscribes = dailyLooks(10, { a: 500, b: 500 }, { a: 0.004, b: 0.009 });
+    const r = report(looks, { guardrails: [{ label: 'unsubscribes', looks: unsubscribes }] });
+    expect(r.verdict).toEqual({ kind: 'guardrail', text: 'B hurts a guardrail: unsubscribes 0.9% vs 0.4%.' });
+  });
+
   it('a variant that reliably raises a guardrail is called out before anything else', () => {
     const looks = dailyLooks(10, { a: 4000, b: 4000 }, { a: 0.032, b: 0.041 });
     const unsubscribes = dailyLooks(10, { a: 4000, b: 4000 }, { a: 0.004, b: 0.009 });
