@@ -16,6 +16,8 @@ import {
   type DomainKey,
 } from '../../server/mail/domains/keys.ts';
 import { dnsRecordsFor, parseDomainName, type DnsRecord } from '../../server/mail/domains/records.ts';
+import { signingDomainFor, type SigningDomain } from '../../server/mail/domains/signing.ts';
+import { authenticationStatus, type RecordCheck } from '../../shared/mail/domains.ts';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const keys: Record<DkimAlgorithm, DkimKey> = { rsa: generateDkimKey('rsa'), ed25519: generateDkimKey('ed25519') };
@@ -257,5 +259,55 @@ describe('checking DNS', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(check.records.map((r) => r.status)).toEqual(['unreachable', 'unreachable', 'unreachable']);
     expect(check.records[0]!.message).toBe("Could not reach DNS (no answer within 50 ms) — check the server's network and try again.");
+  });
+});
+
+describe('which configured domain signs a From address', () => {
+  const domain = (name: string): SigningDomain => ({ domain: name, bounceDomain: `bounces.${name}`, keys: [] });
+  const configured = [domain('example.com'), domain('news.example.com'), domain('xn--bcher-kva.example')];
+
+  it.each([
+    ['hello@example.com', 'example.com'],
+    ['Hello@EXAMPLE.com', 'example.com'],
+    ['hello@shop.example.com', 'example.com'],
+    ['hello@news.example.com', 'news.example.com'],
+    ['hello@deals.news.example.com', 'news.example.com'],
+    ['hello@bücher.example', 'xn--bcher-kva.example'],
+  ])('%s is signed as %s (the most specific configured domain)', (from, signedAs) => {
+    expect(signingDomainFor(configured, from)?.domain).toBe(signedAs);
+  });
+
+  it.each(['hello@notexample.com', 'hello@example.com.evil.test', 'hello@example.org', 'no-at-sign', 'hello@'])('%s is not signed', (from) => {
+    expect(signingDomainFor(configured, from)).toBeNull();
+  });
+
+  it('signs nothing without configured domains', () => {
+    expect(signingDomainFor([], 'hello@example.com')).toBeNull();
+  });
+});
+
+describe("a domain's authentication status from its last check", () => {
+  const record = (purpose: string, status: RecordCheck['status']): RecordCheck => ({ purpose, name: `${purpose}.example.com`, status, found: null, message: `${purpose} ${status}` });
+
+  it('is unchecked without a check, authenticated when every record is ok', () => {
+    expect(authenticationStatus(null)).toEqual({ state: 'unchecked' });
+    expect(authenticationStatus({ at: 5, ok: true, records: [record('dkim', 'ok'), record('dmarc', 'ok')] })).toEqual({ state: 'authenticated', at: 5 });
+  });
+
+  it('says DNS was not reached only when no record could be looked up', () => {
+    expect(authenticationStatus({ at: 5, ok: false, records: [record('dkim', 'unreachable'), record('spf', 'unreachable')] })).toEqual({
+      state: 'unreachable',
+      at: 5,
+      message: 'dkim unreachable',
+    });
+  });
+
+  it('lists the records that are missing, wrong or not looked up', () => {
+    const status = authenticationStatus({ at: 5, ok: false, records: [record('dkim', 'ok'), record('spf', 'missing'), record('dmarc', 'wrong'), record('return-path', 'unreachable')] });
+    expect(status.state === 'incomplete' && status.problems.map((p) => [p.purpose, p.status])).toEqual([
+      ['spf', 'missing'],
+      ['dmarc', 'wrong'],
+      ['return-path', 'unreachable'],
+    ]);
   });
 });
