@@ -11,6 +11,7 @@ import { JourneyStatusBadge } from '../ui/JourneyStatusBadge.tsx';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { PersonaSwatch } from '../ui/PersonaSwatch.tsx';
 import { ErrorState, LoadingState } from '../ui/QueryState.tsx';
+import { JourneyPriority, PRIORITY_HINT } from './journeys/JourneyPriority.tsx';
 
 const STATUSES = ['draft', 'live', 'paused', 'archived'] as const;
 type Status = (typeof STATUSES)[number];
@@ -205,7 +206,7 @@ export function JourneysPage() {
       {journeys.data?.length === 0 && <EmptyState filtered={filtered} onClear={() => setParams(new URLSearchParams(), { replace: true })} onCreate={() => setCreating(true)} />}
       {journeys.data && journeys.data.length > 0 && (
         <Paper withBorder radius="md">
-          <Table.ScrollContainer minWidth={760}>
+          <Table.ScrollContainer minWidth={920}>
             <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover aria-label="Journeys">
               <Table.Thead>
                 <Table.Tr>
@@ -214,6 +215,7 @@ export function JourneysPage() {
                   <Table.Th>Persona</Table.Th>
                   <Table.Th>Status</Table.Th>
                   <Table.Th>Version</Table.Th>
+                  <Table.Th title={PRIORITY_HINT}>Priority</Table.Th>
                   <Table.Th>Updated</Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -243,6 +245,9 @@ export function JourneysPage() {
                         <Text size="sm" c={j.currentVersion === null ? 'dimmed' : undefined}>
                           {j.currentVersion === null ? 'Not published' : `v${j.currentVersion}`}
                         </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <JourneyPriority journey={j} />
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" c="dimmed">

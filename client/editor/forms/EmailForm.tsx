@@ -1,11 +1,31 @@
 // Side-panel form of an email step: the template, an optional subject, and how sending rules treat it.
-import { Anchor, Text } from '@mantine/core';
+import { Anchor, Stack, Switch, Text } from '@mantine/core';
+import { useController, useFormContext } from 'react-hook-form';
 import { Link } from 'react-router';
-import { emailConfigSchema } from '../../../shared/journey/nodes/email.ts';
+import { emailConfigSchema, type SendAt } from '../../../shared/journey/nodes/email.ts';
+import { BEST_HOUR_WITHIN } from '../../../shared/mail/bestHour.ts';
 import { useEditor, useReferences } from '../EditorContext.tsx';
 import { ConfigFormFrame } from './ConfigFormFrame.tsx';
-import { SegmentedField, SelectField, TextField } from './fields.tsx';
+import { NumberField, SegmentedField, SelectField, TextField } from './fields.tsx';
+import { bestHourExplanation, isBestHour, toggledSendAt } from './sendAt.ts';
 import { useConfigForm, type ConfigFormProps } from './useConfigForm.ts';
+
+/** "Send at the contact's best hour within N hours": a switch, the hours when on, and what it does in words. */
+function BestHourField() {
+  const { control } = useFormContext();
+  const { field } = useController({ name: 'sendAt', control });
+  const sendAt = field.value as SendAt | undefined;
+  const on = isBestHour(sendAt);
+  return (
+    <Stack gap={6}>
+      <Switch label="Send at the contact's best hour" checked={on} onChange={(e) => field.onChange(toggledSendAt(e.currentTarget.checked, sendAt))} />
+      {on && <NumberField name="sendAt.withinHours" label="Within" suffix=" hours" min={BEST_HOUR_WITHIN.min} max={BEST_HOUR_WITHIN.max} />}
+      <Text size="xs" c="dimmed" data-testid="email-best-hour-rule">
+        {bestHourExplanation(sendAt)}
+      </Text>
+    </Stack>
+  );
+}
 
 export function EmailForm(props: ConfigFormProps) {
   const { form } = useConfigForm(emailConfigSchema, props);
@@ -56,11 +76,13 @@ export function EmailForm(props: ConfigFormProps) {
           <SelectField
             name="whenCapped"
             label="When the frequency cap is reached"
+            description="Either way, an email that loses the last slot to a journey of higher priority waits for the next one."
             data={[
               { value: 'delay', label: 'Send it later' },
               { value: 'skip', label: 'Skip this email' },
             ]}
           />
+          <BestHourField />
         </>
       )}
     </ConfigFormFrame>

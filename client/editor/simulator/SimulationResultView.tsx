@@ -24,7 +24,7 @@ import { KIND_META } from '../kindMeta.ts';
 import { useRevealNode } from '../useRevealNode.ts';
 import { EmailPreview, type EmailPreviewProps } from './EmailPreview.tsx';
 import classes from './simulator.module.css';
-import { buildTimeline, deliveryNote, formatInZone, type ScriptEvent, type SimulationRun, type TimelineItem } from './timeline.ts';
+import { bestHourNote, buildTimeline, deliveryNote, formatInZone, type ScriptEvent, type SimulationRun, type TimelineItem } from './timeline.ts';
 
 /** What a run was made from, kept with its result so the timeline reads as it was when it ran. */
 export interface SimulationRecord {
@@ -84,6 +84,7 @@ function EmailItem({ item, record }: { item: Extract<TimelineItem, { type: 'emai
   const [shown, setShown] = useState(false);
   const template = templates.find((t) => t.id === item.templateId);
   const note = deliveryNote(record.subscription, item.category);
+  const bestHour = bestHourNote(item, record.zone);
   const entryEvent = record.run.final?.entry?.properties ?? {};
   return (
     <Stack gap={6}>
@@ -105,6 +106,18 @@ function EmailItem({ item, record }: { item: Extract<TimelineItem, { type: 'emai
         <Text size="xs" c="orange.8">
           {note}
         </Text>
+      )}
+      {bestHour && (
+        <Stack gap={0} data-testid="simulated-best-hour">
+          <Text size="sm">
+            <Text span fw={600}>
+              {bestHour.when}
+            </Text>
+          </Text>
+          <Text size="xs" c="dimmed">
+            Best hour: {bestHour.why}
+          </Text>
+        </Stack>
       )}
       {template ? (
         <>

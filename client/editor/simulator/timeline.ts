@@ -31,7 +31,7 @@ export type TimelineItem =
   | (Base & { type: 'event'; name: string; properties: Record<string, Scalar>; entry: boolean })
   | (AtNode & { type: 'entered' })
   | (AtNode & { type: 'step'; text: string })
-  | (AtNode & { type: 'email'; templateId: string; subjectOverride?: string; category: 'marketing' | 'transactional' })
+  | (AtNode & { type: 'email'; templateId: string; subjectOverride?: string; category: 'marketing' | 'transactional'; scheduled?: SimulationRun['emails'][number]['scheduled'] })
   | (AtNode & { type: 'wait'; until: number; text: string })
   | (AtNode & { type: 'await'; event: string; until: number })
   | (AtNode & { type: 'resumed'; outcome: 'matched' | 'timeout' })
@@ -162,6 +162,7 @@ export function buildTimeline(run: SimulationRun, graphNodes: readonly GraphNode
         templateId,
         ...(email?.subjectOverride ? { subjectOverride: email.subjectOverride } : {}),
         category: email?.category ?? 'marketing',
+        ...(email?.scheduled ? { scheduled: email.scheduled } : {}),
       });
     } else {
       const i = effects.findIndex((e) => e.nodeId === step.nodeId && e.at === step.at);
@@ -226,4 +227,15 @@ export function deliveryNote(subscription: string | null, category: 'marketing' 
 /** A time as the contact lives it: "Mon 2 Nov 2026, 10:00" in their zone. */
 export function formatInZone(ms: number, zone: string, locale?: string): string {
   return new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
+}
+
+/**
+ * When a best-hour email goes out and why, as the executor would time it (shared/mail/bestHour.ts): "Scheduled for
+ * Tue 12 May 2026, 09:00, 21 hours after the step" and the reason; null for an email that goes as the step runs.
+ */
+export function bestHourNote(item: Extract<TimelineItem, { type: 'email' }>, zone: string, locale?: string): { when: string; why: string } | null {
+  const scheduled = item.scheduled;
+  if (!scheduled) return null;
+  const when = scheduled.at > item.at ? `Scheduled for ${formatInZone(scheduled.at, zone, locale)}, ${formatDuration(scheduled.at - item.at)} after the step` : 'Sent at once';
+  return { when, why: scheduled.reason };
 }
