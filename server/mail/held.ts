@@ -1,5 +1,6 @@
-// Emails the delivery loop is holding (quiet hours, the frequency cap), with the reason and release in words, for the
-// Inbox, the contact page and the node figures; and an admin's "send now" for one of them.
+// Emails the delivery loop is holding (quiet hours, the frequency cap, priority) or the executor scheduled for the
+// contact's best hour, with the reason and release in words, for the Inbox, the contact page and the node figures;
+// and an admin's "send now" for one of them.
 import type { Db } from '../db/client.ts';
 import { describeHold, parseHold, type HoldReason } from '../../shared/mail/holds.ts';
 import { readSendingSettings } from './settings.ts';
@@ -55,10 +56,14 @@ export function heldEmails(db: Db, nowMs: number, options: { contactId?: string;
   return { total, items: describe(db, rows.slice(0, limit), nowMs) };
 }
 
-/** Held emails per journey node (the canvas figures say "2 held"). */
+/**
+ * Held emails per journey node (the canvas figures say "2 held"). A best-hour email waiting for its hour is scheduled,
+ * not held: the contact's page and the Inbox list it, the figures do not count it.
+ */
 export function heldByNode(db: Db, journeyId: string, nowMs: number): Record<string, number> {
   const rows = db.$client
-    .prepare(`SELECT node_id AS nodeId, count(*) AS n FROM messages WHERE status = 'queued' AND next_attempt_at > ? AND journey_id = ? AND error LIKE 'waiting:%' GROUP BY node_id`)
+    .prepare(`SELECT node_id AS nodeId, count(*) AS n FROM messages WHERE status = 'queued' AND next_attempt_at > ? AND journey_id = ? AND error LIKE 'waiting:%'
+      AND error NOT LIKE 'waiting: best hour %' GROUP BY node_id`)
     .all(nowMs, journeyId) as { nodeId: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.nodeId, r.n]));
 }

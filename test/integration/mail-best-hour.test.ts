@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createExecutor } from '../../server/executor/executor.ts';
-import { heldEmails } from '../../server/mail/held.ts';
+import { heldByNode, heldEmails } from '../../server/mail/held.ts';
 import { readSendingSettings, writeSendingSettings } from '../../server/mail/settings.ts';
 import { addContact, addEvent, exit, graph, liveJourney, messagesOf, onEvent } from './executorBuilders.ts';
 import { mailWorld, messageRow, type MailWorld } from './mail-helpers.ts';
@@ -75,9 +75,10 @@ describe('send at the best hour', () => {
     expect(newYorkSeven).toBe(tokyoNine - 60 * 60_000);
     expect(inNewYork.bestHour.reason).toBe('Monday 19:00 in America/New_York — this contact opened or clicked most often then (6 of 6 engagements).');
 
-    // The contact's page says when and why.
+    // The contact's page says when and why; the canvas does not count a scheduled email as held.
     const page = heldEmails(world.db, world.clock.now().getTime(), { contactId: tokyo });
     expect(page.items.map((h) => h.description)).toEqual(['scheduled for tomorrow 09:00 (Asia/Tokyo): this contact opened or clicked most often then (6 of 6 engagements).']);
+    expect(heldByNode(world.db, inTokyo.journeyId!, world.clock.now().getTime())).toEqual({});
 
     // Nothing goes before its hour; each goes at its own.
     expect((await world.mail.delivery.runOnce()).claimed).toBe(0);
