@@ -107,6 +107,7 @@ export function createExecutor(options: ExecutorOptions) {
     const counted = { ...report };
     // IMMEDIATE: the write lock is taken before anything is read, so what a batch reads is what it changes.
     const withCounts = sqlite.transaction(() => {
+      experiments.refresh();
       work();
       stepLog.flush();
       rollups.flush(db);
@@ -267,7 +268,7 @@ export function createExecutor(options: ExecutorOptions) {
       if (!contact) return false;
       const state = parse<EnrollmentState>(row.state);
       const graph = graphOf(row.journeyId, row.version);
-      const result = advance({ graph, state, contact, now, event, facts: factsFor(contact.id, row.id), defaultTimezone });
+      const result = advance({ graph, journeyId: row.journeyId, state, contact, now, event, facts: factsFor(contact.id, row.id), defaultTimezone });
       persist(row, result, now, report);
       return true;
     });
@@ -354,7 +355,7 @@ export function createExecutor(options: ExecutorOptions) {
     const row = { id, journeyId: journey.id, version: journey.version, contactId, entryKey: key };
     // The run is computed first and the enrollment written once, in its state at the first wait:
     // one row write per contact instead of an insert and an update (the enrol path is the hot one).
-    const result = advance({ graph: journey.graph, state: startEnrollment(journey.graph, event, now), contact, now, facts: factsFor(contactId, id), defaultTimezone });
+    const result = advance({ graph: journey.graph, journeyId: journey.id, state: startEnrollment(journey.graph, event, now), contact, now, facts: factsFor(contactId, id), defaultTimezone });
     const write = guarded(() => {
       if (!insertEnrollment(row, result.state, now)) return false; // this (journey, contact, entry key) already ran: the policy forbids another
       rollups.add('journey_entered', now, contact.personaKey, journey.id);
@@ -387,7 +388,7 @@ export function createExecutor(options: ExecutorOptions) {
         report.converted++;
         const persona = (st.contact.get(contactId) as { personaKey: string | null } | undefined)?.personaKey ?? null;
         rollups.add('journey_converted', outcome.state.goalReachedAt ?? now, persona, row.journeyId);
-        experiments.goalReached(row.journeyId, contactId, outcome.state.goalReachedAt ?? now);
+        experiments.goalReached(row.journeyId, contactId, outcome.state.goalReachedAt ?? now, row.id);
       }
       if (outcome.exited) {
         report.exited++;
@@ -506,7 +507,6 @@ export function createExecutor(options: ExecutorOptions) {
     try {
       if (!tryLease()) return { ...report, skipped: 'another process is ticking' };
       const now = clock.now().getTime();
-      experiments.refresh();
       bestHour.newTick();
       // Effects write events (a phase change starts other journeys): rounds until nothing is left to do.
       for (let round = 0; round < 10; round++) {

@@ -15,12 +15,22 @@ export interface MigrationResult {
  * Runs inside the publishing transaction. With same_node, an enrollment moves only when the new version
  * has a node of the same id and kind where it stands; otherwise it exits rather than land somewhere else.
  */
-export function migrateEnrollments(sqlite: Database.Database, journeyId: string, toVersion: number, graph: JourneyGraph, choice: MigrationChoice, now: number): MigrationResult {
+export function migrateEnrollments(
+  sqlite: Database.Database,
+  journeyId: string,
+  toVersion: number,
+  graph: JourneyGraph,
+  choice: MigrationChoice,
+  now: number,
+  /** Only runs on this version move (the others stay): a version that changes nothing else, as shipping a variant. */
+  onlyFromVersion?: number,
+): MigrationResult {
   const result: MigrationResult = { moved: 0, exited: 0 };
   if (choice === 'stay') return result;
   const rows = sqlite
     .prepare(`SELECT id, version, node_id AS nodeId, state FROM enrollments WHERE journey_id = ? AND version < ? AND status IN ('active', 'waiting')`)
-    .all(journeyId, toVersion) as { id: string; version: number; nodeId: string; state: string }[];
+    .all(journeyId, toVersion)
+    .filter((r) => onlyFromVersion === undefined || (r as { version: number }).version === onlyFromVersion) as { id: string; version: number; nodeId: string; state: string }[];
   const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
   const oldKind = sqlite.prepare(`SELECT graph FROM journey_versions WHERE journey_id = ? AND version = ?`);
   const oldGraphs = new Map<number, Map<string, string>>();

@@ -82,10 +82,13 @@ export function shipVariant(db: Db, clock: Clock, input: { id: string; arm: stri
 
     const figures = experimentReportOf(db.$client, input.id, now.getTime());
     // Shipped first, so the new version's sync finds no running experiment here (and a one-armed split starts none).
-    db.$client.prepare(`UPDATE experiments SET status = 'shipped', shipped_arm = ?, ended_at = ? WHERE id = ?`).run(input.arm, now.getTime(), input.id);
+    // A stopped experiment keeps the day it stopped: its figures stay those of then.
+    db.$client.prepare(`UPDATE experiments SET status = 'shipped', shipped_arm = ?, ended_at = coalesce(ended_at, ?) WHERE id = ?`).run(input.arm, now.getTime(), input.id);
     // same_node: contacts waiting before the split move to the new version and take the shipped variant; those past it
     // keep their branch (the interpreter keeps an assigned variant).
-    const version = insertVersion(db, tx as unknown as Db, journey, graph, current.layout, 'same_node', input.actor.name, now);
+    // Only runs on the current version move (its graph differs from the new one in these weights alone); runs still on
+    // older versions stay where they are rather than exit at a node the current version no longer has.
+    const version = insertVersion(db, tx as unknown as Db, journey, graph, current.layout, 'same_node', input.actor.name, now, { onlyFromCurrent: true });
     // The draft gets the same weights, so the next publish from the editor does not undo the decision.
     const draft = shippedGraph(journey.draftGraph, row.nodeId, input.arm);
     if (draft) tx.update(journeys).set({ draftGraph: draft, revision: journey.revision + 1 }).where(eq(journeys.id, journey.id)).run();
@@ -140,7 +143,7 @@ export function configureExperiment(
     const revision = draft ? journey.revision + 1 : journey.revision;
     if (draft) tx.update(journeys).set({ draftGraph: draft, revision, updatedAt: now }).where(eq(journeys.id, journey.id)).run();
     const changed = live && JSON.stringify(live) !== JSON.stringify(current!.graph);
-    const version = changed ? insertVersion(db, tx as unknown as Db, { ...journey, draftGraph: draft ?? journey.draftGraph, revision }, live, current!.layout, 'same_node', input.actor.name, now) : null;
+    const version = changed ? insertVersion(db, tx as unknown as Db, { ...journey, draftGraph: draft ?? journey.draftGraph, revision }, live, current!.layout, 'same_node', input.actor.name, now, { onlyFromCurrent: true }) : null;
     return { revision, version };
   });
 }

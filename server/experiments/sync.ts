@@ -55,9 +55,16 @@ export interface PlannedExperiment {
 }
 
 /** What publishing `graph` does to the journey's experiments: pure over the running rows, used by publish and its preview. */
-export function planExperiments(running: readonly RunningRow[], graph: JourneyGraph): PlannedExperiment[] {
+export function planExperiments(running: readonly RunningRow[], graph: JourneyGraph, stopped: readonly RunningRow[] = []): PlannedExperiment[] {
   const checked = checkGraph(graph, { templateIds: ANY, personaKeys: ANY, phaseKeys: ANY });
-  const designs = new Map(checked.ok ? designsOf(checked.graph).map((d) => [d.nodeId, d]) : []);
+  // A graph that cannot be published changes nothing (its preview is the validation list's business).
+  if (!checked.ok) return [];
+  const designs = new Map(designsOf(checked.graph).map((d) => [d.nodeId, d]));
+  // A split a manager stopped stays stopped through later versions, unless they change what it measures.
+  for (const row of stopped) {
+    const next = designs.get(row.nodeId);
+    if (next && !running.some((r) => r.nodeId === row.nodeId) && sameDesign(JSON.parse(row.design) as ExperimentDesign, next)) designs.delete(row.nodeId);
+  }
   const plan: PlannedExperiment[] = [];
   for (const row of running) {
     const current = JSON.parse(row.design) as ExperimentDesign;
@@ -74,10 +81,22 @@ export function runningExperimentRows(sqlite: Database.Database, journeyId: stri
   return sqlite.prepare(`SELECT id, node_id AS nodeId, design FROM experiments WHERE journey_id = ? AND status = 'running'`).all(journeyId) as RunningRow[];
 }
 
+/** Per node, the newest experiment if a manager stopped it (its last history entry is 'stopped'). */
+export function stoppedExperimentRows(sqlite: Database.Database, journeyId: string): RunningRow[] {
+  return sqlite
+    .prepare(
+      `SELECT x.id, x.node_id AS nodeId, x.design FROM experiments x
+       WHERE x.journey_id = ? AND x.status = 'stopped'
+         AND (SELECT h.action FROM experiment_history h WHERE h.experiment_id = x.id ORDER BY h.id DESC LIMIT 1) = 'stopped'
+         AND NOT EXISTS (SELECT 1 FROM experiments y WHERE y.journey_id = x.journey_id AND y.node_id = x.node_id AND y.started_at > x.started_at)`,
+    )
+    .all(journeyId) as RunningRow[];
+}
+
 /** Brings the journey's experiments in line with `graph`, published as `version`. Returns the running experiment ids. */
 export function syncExperiments(sqlite: Database.Database, journeyId: string, version: number, graph: JourneyGraph, now: number, actor: Actor | null): string[] {
   const ids: string[] = [];
-  for (const p of planExperiments(runningExperimentRows(sqlite, journeyId), graph)) {
+  for (const p of planExperiments(runningExperimentRows(sqlite, journeyId), graph, stoppedExperimentRows(sqlite, journeyId))) {
     switch (p.change) {
       case 'end': {
         const what = p.nodeId === '$holdout' ? 'the holdout was turned off' : `the split ${p.nodeId} is no longer in the journey`;

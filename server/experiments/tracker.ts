@@ -45,7 +45,7 @@ function prepare(sqlite: Database.Database) {
     insertMember: p(`INSERT OR IGNORE INTO experiment_members (contact_id, experiment_id, arm, enrollment_id, assigned_at) VALUES (?, ?, ?, ?, ?)`),
     members: p(`SELECT experiment_id AS experimentId, arm, assigned_at AS assignedAt, converted_at AS convertedAt, revenue,
       unsubscribed_at AS unsubscribedAt, bounced_at AS bouncedAt FROM experiment_members WHERE contact_id = ?`),
-    member: p(`SELECT experiment_id AS experimentId, arm, assigned_at AS assignedAt, converted_at AS convertedAt, revenue,
+    member: p(`SELECT experiment_id AS experimentId, arm, enrollment_id AS enrollmentId, assigned_at AS assignedAt, converted_at AS convertedAt, revenue,
       unsubscribed_at AS unsubscribedAt, bounced_at AS bouncedAt FROM experiment_members WHERE contact_id = ? AND experiment_id = ?`),
     converted: p(`UPDATE experiment_members SET converted_at = ? WHERE contact_id = ? AND experiment_id = ? AND converted_at IS NULL`),
     revenue: p(`UPDATE experiment_members SET revenue = ?, converted_at = coalesce(converted_at, ?) WHERE contact_id = ? AND experiment_id = ?`),
@@ -95,7 +95,11 @@ export function createExperimentTracker(sqlite: Database.Database) {
   let byJourney = new Map<string, RunningExperiment[]>();
   let names = new Set<string>();
 
-  /** Reads the running experiments again: once per tick, since publishing (maybe in another process) starts them. */
+  /**
+   * Reads the running experiments again. The executor calls it at the start of every batch, inside the batch's
+   * IMMEDIATE transaction: a publish (maybe in another process) that restarts an experiment between two batches is
+   * seen by the next one, so no assignment goes to an experiment that has already ended.
+   */
   function refresh(): void {
     const all = loadRunningExperiments(sqlite);
     byNode = new Map(all.map((x) => [`${x.journeyId}\u0000${x.nodeId}`, x]));
@@ -118,12 +122,16 @@ export function createExperimentTracker(sqlite: Database.Database) {
     if (st.insertMember.run(a.contactId, x.id, a.arm, a.enrollmentId, a.at).changes === 1) bump(sqlite, x.id, a.arm, a.at, { assigned: 1 });
   }
 
-  /** The journey's goal reached by the contact at `at`: a conversion for the experiments that measure the goal. */
-  function goalReached(journeyId: string, contactId: string, at: number): void {
+  /**
+   * The journey's goal reached at `at` by the run `enrollmentId`: a conversion for the experiments that measure the
+   * goal, when it is the run the contact was assigned in and within the window after assignment (a contact who comes
+   * back later and converts then is not counted for the first run's arm).
+   */
+  function goalReached(journeyId: string, contactId: string, at: number, enrollmentId: string): void {
     for (const x of byJourney.get(journeyId) ?? []) {
       if (x.design.metric.kind !== 'goal') continue;
-      const m = st.member.get(contactId, x.id) as MemberRow | undefined;
-      if (!m || m.convertedAt !== null || at < m.assignedAt) continue;
+      const m = st.member.get(contactId, x.id) as (MemberRow & { enrollmentId: string }) | undefined;
+      if (!m || m.convertedAt !== null || m.enrollmentId !== enrollmentId || !within(x, m, at)) continue;
       if (st.converted.run(at, contactId, x.id).changes === 1) bump(sqlite, x.id, m.arm, at, { converted: 1 });
     }
   }

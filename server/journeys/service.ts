@@ -11,7 +11,7 @@ import { starterJourney } from '../../shared/journey/starters.ts';
 import { validateGraph, type ReferenceContext, type ValidationIssue } from '../../shared/journey/validate.ts';
 import type { Clock } from '../clock.ts';
 import { migrateEnrollments } from '../executor/migrate.ts';
-import { endExperiments, planExperiments, runningExperimentRows, syncExperiments } from '../experiments/sync.ts';
+import { endExperiments, planExperiments, runningExperimentRows, stoppedExperimentRows, syncExperiments } from '../experiments/sync.ts';
 import type { Db } from '../db/client.ts';
 import { emailTemplates, journeys, journeyVersions, personas, phases, type Journey, MIGRATION_CHOICES } from '../db/schema.ts';
 
@@ -139,7 +139,7 @@ export function publishPreview(db: Db, id: string) {
     .all()
     .filter((j) => j.id !== journey.id && (j.status === 'live' || j.status === 'paused'));
   // What happens to the experiments: a changed design starts a new one (the figures so far stay with the old one).
-  const experiments = planExperiments(runningExperimentRows(db.$client, journey.id), journey.draftGraph)
+  const experiments = planExperiments(runningExperimentRows(db.$client, journey.id), journey.draftGraph, stoppedExperimentRows(db.$client, journey.id))
     .filter((p) => p.change !== 'continue')
     .map((p) => ({ nodeId: p.nodeId, name: p.name, change: p.change }));
   return {
@@ -248,10 +248,20 @@ export function publishJourney(db: Db, clock: Clock, input: PublishInput): { ver
  * Writes `graph` as the journey's next version: contacts in flight follow `migration`, the experiments follow the
  * new splits, and the journey goes live (a paused one stays paused). Call inside a transaction.
  */
-export function insertVersion(db: Db, tx: Db, journey: Journey, graph: JourneyGraph, layout: GraphLayout, migration: MigrationChoice, publishedBy: string | null, now: Date): number {
+export function insertVersion(
+  db: Db,
+  tx: Db,
+  journey: Journey,
+  graph: JourneyGraph,
+  layout: GraphLayout,
+  migration: MigrationChoice,
+  publishedBy: string | null,
+  now: Date,
+  options: { onlyFromCurrent?: boolean } = {},
+): number {
   const version = (journey.currentVersion ?? 0) + 1;
   tx.insert(journeyVersions).values({ journeyId: journey.id, version, graph, layout, migration, publishedAt: now, publishedBy }).run();
-  migrateEnrollments(db.$client, journey.id, version, graph, migration, now.getTime());
+  migrateEnrollments(db.$client, journey.id, version, graph, migration, now.getTime(), options.onlyFromCurrent ? (journey.currentVersion ?? undefined) : undefined);
   syncExperiments(db.$client, journey.id, version, graph, now.getTime(), publishedBy === null ? null : { id: null, name: publishedBy });
   // A paused journey stays paused: publishing changes what runs, not whether it runs.
   const status = journey.status === 'paused' ? 'paused' : 'live';

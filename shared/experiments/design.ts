@@ -29,6 +29,8 @@ export interface ExperimentDesign {
   metric: ExperimentMetric;
   /** The goal's event when the metric is the journey goal (a change of goal is a change of what is measured). */
   goalEvent: string | null;
+  /** The goal's property filters, likewise (absent in designs stored before they were kept). */
+  goalFilters?: unknown[];
   /** How long after assignment an outcome counts: the goal's window, or the metric's N days. */
   windowDays: number;
   /** Relative minimum effect of interest (0.1 = a 10% lift). */
@@ -90,6 +92,7 @@ export function designsOf(graph: ValidGraph): ExperimentDesign[] {
       controlKey: control.key,
       metric,
       goalEvent: metric.kind === 'goal' ? (graph.settings.goal?.event ?? null) : null,
+      goalFilters: metric.kind === 'goal' ? (graph.settings.goal?.filters ?? []) : [],
       windowDays: windowOf(metric, graph),
       minimumEffect: node.config.experiment.minimumEffect / 100,
       guardrails: [...node.config.experiment.guardrails].sort(),
@@ -111,6 +114,7 @@ export function designsOf(graph: ValidGraph): ExperimentDesign[] {
       controlKey: HOLDOUT_ARMS.held,
       metric: { kind: 'goal' },
       goalEvent: goal.event,
+      goalFilters: goal.filters,
       windowDays: goal.windowDays,
       minimumEffect: HOLDOUT_MINIMUM_EFFECT,
       // Held-out contacts get no email to unsubscribe from or bounce: a guardrail would always "fail".
@@ -135,6 +139,7 @@ export function sameDesign(a: ExperimentDesign, b: ExperimentDesign): boolean {
       d.controlKey,
       d.metric,
       d.goalEvent,
+      d.goalFilters ?? [],
       d.windowDays,
       d.minimumEffect,
       d.guardrails,
@@ -182,6 +187,9 @@ export interface DailyArmCounts {
 }
 
 export const DAY_MS = 86_400_000;
+
+/** Control conversions after which the baseline that sets the sequential test's τ is fixed. */
+export const BASELINE_CONVERSIONS = 30;
 export const dayNumber = (ms: number): number => Math.floor(ms / DAY_MS);
 
 /**
@@ -233,6 +241,11 @@ export function reportInput(
       (m) => Object.fromEntries(keys.map((k) => { const s = m.get(k)!; return [k, { n: s.n, conversions: clamp(g === 'unsubscribes' ? s.unsubscribed : s.bounced, s.n) }]; })) as ProportionLook,
     ),
   }));
+  // τ must not follow the data: the baseline is fixed at the first look where the control has 30 conversions (enough
+  // for a stable rate) and stays that from then on; before that, the statistics use the control's latest figure.
+  const settled = cumulative.find((m) => (m.get(design.controlKey)?.conversions ?? 0) >= BASELINE_CONVERSIONS);
+  const settledControl = settled?.get(design.controlKey);
+  const baseline = settledControl && settledControl.n > 0 ? (design.metric.kind === 'revenue' ? settledControl.sum : settledControl.conversions) / settledControl.n : undefined;
   const base = {
     id: experiment.id,
     journeyId: experiment.journeyId,
@@ -241,6 +254,7 @@ export function reportInput(
     controlKey: design.controlKey,
     minimumEffect: design.minimumEffect,
     guardrails,
+    ...(baseline !== undefined && baseline > 0 ? { baseline } : {}),
     framing: design.kind,
     seed: experiment.id,
   };

@@ -90,9 +90,13 @@ export type Effect =
 export const HOLDOUT_NODE = '$holdout';
 export const HOLDOUT_ARMS = { held: 'holdout', treated: 'journey' } as const;
 
-/** The journey-holdout arm of a contact: deterministic from (contact, journey holdout), like a split's variant. */
-export function holdoutArm(contactId: string, percent: number): string {
-  return assignVariant(contactId, HOLDOUT_NODE, [
+/**
+ * The journey-holdout arm of a contact: deterministic from (contact, journey), like a split's variant from (contact,
+ * node). The journey is in the hash so that two journeys' holdouts are independent: otherwise the same 5% would be held
+ * out of every journey, and each journey's measured effect would include the others'.
+ */
+export function holdoutArm(contactId: string, percent: number, journeyId = ''): string {
+  return assignVariant(journeyId ? `${contactId}:${journeyId}` : contactId, HOLDOUT_NODE, [
     { key: HOLDOUT_ARMS.held, label: 'Held out', weight: percent, holdout: true },
     { key: HOLDOUT_ARMS.treated, label: 'In the journey', weight: 100 - percent, holdout: false },
   ]);
@@ -315,6 +319,8 @@ function setTrait(traits: Record<string, unknown>, path: string, value: Scalar):
 
 export interface AdvanceInput {
   graph: CompiledGraph;
+  /** The journey the run belongs to: its holdout draws from (contact, journey). */
+  journeyId?: string;
   state: EnrollmentState;
   contact: ContactView;
   now: number;
@@ -446,7 +452,7 @@ export function advance(input: AdvanceInput): AdvanceResult {
       case 'trigger': {
         const holdout = graph.settings.holdout;
         if (holdout && s.variants[HOLDOUT_NODE] === undefined) {
-          const arm = holdoutArm(contact.id, holdout.percent);
+          const arm = holdoutArm(contact.id, holdout.percent, input.journeyId);
           s.variants[HOLDOUT_NODE] = arm;
           effects.push({ type: 'assign_variant', nodeId: HOLDOUT_NODE, variant: arm });
           if (arm === HOLDOUT_ARMS.held) {

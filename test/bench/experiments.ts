@@ -75,7 +75,7 @@ export async function run(report: (f: Figure) => void): Promise<void> {
           tracker.assigned({ journeyId, version: 1, nodeId: 'ab', contactId, enrollmentId: `e_${i}`, arm, at });
           // 3.2% of A and 3.5% of B reach the goal within a few days (a deterministic draw per contact).
           const draw = ((i * 2654435761) >>> 0) / 4294967296;
-          if (draw < (arm === 'a' ? 0.032 : 0.035)) tracker.goalReached(journeyId, contactId, at + (1 + (i % 5)) * DAY);
+          if (draw < (arm === 'a' ? 0.032 : 0.035)) tracker.goalReached(journeyId, contactId, at + (1 + (i % 5)) * DAY, `e_${i}`);
         }
       })();
     }

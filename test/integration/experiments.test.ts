@@ -291,6 +291,73 @@ describe('experiments', () => {
     expect(details.guardrails[0]!.arms.reduce((s, x) => s + x.count, 0)).toBe(1);
   });
 
+  it('counts a goal only for the run the contact was assigned in, within its window', () => {
+    const g = experimentJourney(null);
+    g.settings.reentry = 'every_time';
+    const journeyId = publish(g);
+    const executor = createExecutor({ db, clock });
+    const ana = addContact(db);
+    addEvent(db, ana, 'signed_up', {}, clock.now());
+    executor.tick();
+    // Back 40 days later (a second run, same arm kept by the hash) and converts then: outside the first run's window.
+    clock.advance(40 * DAY);
+    addEvent(db, ana, 'signed_up', {}, clock.now());
+    executor.tick();
+    clock.advance(DAY);
+    addEvent(db, ana, 'order_completed', {}, clock.now());
+    executor.tick();
+    expect(enrollmentsOf(db, journeyId).filter((r) => r.goalReachedAt !== null)).toHaveLength(1);
+    const report = experimentReportOf(db.$client, byNode(journeyId, 'subject').id, clock.now().getTime());
+    expect(report.arms.reduce((s, a) => s + a.conversions, 0)).toBe(0);
+  });
+
+  it('a stopped split stays stopped through a later version, unless the version changes what it measures', async () => {
+    const journeyId = publish(experimentJourney(null));
+    const first = byNode(journeyId, 'subject');
+    const manager = callerFor(fresh.ws, await makeUser(fresh.ws, 'manager'));
+    await manager.experiments.stop({ id: first.id });
+    const g = experimentJourney(null);
+    (g.nodes[1]!.config as { experiment: { hypothesis: string } }).experiment.hypothesis = 'Reworded';
+    fresh.ws.db.$client.prepare(`UPDATE journeys SET draft_graph = ? WHERE id = ?`).run(JSON.stringify(g), journeyId);
+    expect(publishPreview(db, journeyId).experiments).toEqual([]);
+    publishJourney(db, clock, { id: journeyId, publishedBy: 'test' });
+    expect(listExperiments(db.$client, clock.now().getTime(), { journeyId }).map((x) => x.status)).toEqual(['stopped']);
+    // A changed goal filter is a change of what is measured: a new experiment.
+    g.settings.goal = { event: 'order_completed', filters: [{ property: 'total', operator: 'greater_than', value: 50 }], windowDays: 14, exitOnGoal: false };
+    fresh.ws.db.$client.prepare(`UPDATE journeys SET draft_graph = ? WHERE id = ?`).run(JSON.stringify(g), journeyId);
+    publishJourney(db, clock, { id: journeyId, publishedBy: 'test' });
+    expect(listExperiments(db.$client, clock.now().getTime(), { journeyId }).map((x) => x.status).sort()).toEqual(['running', 'stopped']);
+  });
+
+  it('shipping moves only the current version’s runs: runs left on an older version stay where they are', async () => {
+    const withWait = (extra: boolean) =>
+      graph(
+        [
+          onEvent('signed_up'),
+          ...(extra ? [{ id: 'pause', kind: 'wait' as const, config: { mode: 'duration', duration: { amount: 3, unit: 'days' } } }] : []),
+          structuredClone(splitNode),
+          { id: 'mail_a', kind: 'email', config: { templateId: 'nurture' } },
+          { id: 'mail_b', kind: 'email', config: { templateId: 'nurture_founder_note' } },
+          { id: 'xa', kind: 'exit' },
+          { id: 'xb', kind: 'exit' },
+        ],
+        [extra ? 't:next>pause' : 't:next>subject', ...(extra ? ['pause:next>subject'] : []), 'subject:a>mail_a', 'subject:b>mail_b', 'mail_a:next>xa', 'mail_b:next>xb'],
+        { goal: { event: 'order_completed', filters: [], windowDays: 14, exitOnGoal: false } },
+      );
+    const journeyId = publish(withWait(true));
+    const executor = createExecutor({ db, clock });
+    const early = addContact(db);
+    addEvent(db, early, 'signed_up', {}, clock.now());
+    executor.tick();
+    expect(enrollmentsOf(db, journeyId)[0]).toMatchObject({ version: 1, nodeId: 'pause', status: 'waiting' });
+    // Version 2 drops the wait; the early run stays on version 1 (migration "stay").
+    fresh.ws.db.$client.prepare(`UPDATE journeys SET draft_graph = ? WHERE id = ?`).run(JSON.stringify(withWait(false)), journeyId);
+    publishJourney(db, clock, { id: journeyId, publishedBy: 'test', migration: 'stay' });
+    const manager = callerFor(fresh.ws, await makeUser(fresh.ws, 'manager'));
+    await manager.experiments.ship({ id: byNode(journeyId, 'subject').id, arm: 'b' });
+    expect(enrollmentsOf(db, journeyId)[0]).toMatchObject({ version: 1, nodeId: 'pause', status: 'waiting' });
+  });
+
   it('starts a new experiment when a version changes the design, and keeps it when only the hypothesis changes', () => {
     const journeyId = publish(experimentJourney(null));
     const first = byNode(journeyId, 'subject');

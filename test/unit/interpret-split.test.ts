@@ -132,6 +132,17 @@ describe('journey holdout', () => {
     }
   });
 
+  it('draws each journey’s holdout independently: not the same contacts held out of every journey', () => {
+    const people = ids(4000);
+    const heldOf = (journeyId: string) => new Set(people.filter((c) => holdoutArm(c, 10, journeyId) === 'holdout'));
+    const one = heldOf('journey-one');
+    const two = heldOf('journey-two');
+    const both = [...one].filter((c) => two.has(c)).length;
+    // Independent 10% draws overlap in about 1% of contacts; the same draw would overlap in all 10%.
+    expect(one.size / 4000).toBeGreaterThan(0.08);
+    expect(both / 4000).toBeLessThan(0.025);
+  });
+
   it('waits for nothing before its window ends', () => {
     const graph = journey(50);
     const id = ids(200).find((c) => holdoutArm(c, 50) === 'holdout')!;
