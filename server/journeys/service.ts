@@ -347,7 +347,8 @@ export function importJourney(db: Db, clock: Clock, file: unknown, options: { pu
   return db.transaction((tx) => {
     const txDb = tx as unknown as Db;
     const { id } = createJourney(txDb, clock, { moment: data.moment, personaKey: data.persona, name: data.name, graph: data.graph, layout: data.layout });
-    const version = options.publish ? publishJourney(txDb, clock, { id, publishedBy: options.publishedBy }).version : null;
+    // Published through the workspace handle (a nested transaction): publishing also writes experiments with raw SQL.
+    const version = options.publish ? publishJourney(db, clock, { id, publishedBy: options.publishedBy }).version : null;
     return { id, version };
   });
 }
