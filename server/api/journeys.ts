@@ -98,6 +98,8 @@ export const journeysRouter = router({
     .input(
       z.object({
         graph: journeyGraphSchema,
+        /** The journey being simulated, so a holdout holds out the contacts the executor would. */
+        journeyId: z.string().min(1).optional(),
         contactId: z.string().min(1).optional(),
         contact: z
           .object({
@@ -133,6 +135,7 @@ export const journeysRouter = router({
       }
       return simulate({
         graph: input.graph,
+        journeyId: input.journeyId,
         contact,
         start: input.start.getTime(),
         events: script,

@@ -25,6 +25,8 @@ export interface ScriptedEvent extends IncomingEvent {}
 
 export interface SimulationInput {
   graph: JourneyGraph;
+  /** The journey simulated, when it exists: its holdout draws from (contact, journey) as the executor's does. */
+  journeyId?: string;
   contact: ContactView;
   /** When the contact enters (ms). Event-triggered journeys enter at the first matching scripted event. */
   start: number;
@@ -149,7 +151,7 @@ export function simulate(input: SimulationInput): SimulationResult {
   };
 
   const run = (event?: IncomingEvent) => {
-    const result = advance({ graph, state, contact, now, event, facts, defaultTimezone: input.defaultTimezone });
+    const result = advance({ graph, journeyId: input.journeyId, state, contact, now, event, facts, defaultTimezone: input.defaultTimezone });
     state = result.state;
     contact = result.contact;
     steps.push(...result.steps);

@@ -1,6 +1,7 @@
 // The simulator runs a draft in virtual time with the executor's interpreter; nothing is sent or stored.
 import { describe, expect, it } from 'vitest';
 import { simulate, type SimulationInput } from '../../shared/journey/simulate.ts';
+import { holdoutArm } from '../../shared/journey/interpret.ts';
 import { starterJourney } from '../../shared/journey/starters.ts';
 import type { JourneyGraph } from '../../shared/journey/graph.ts';
 
@@ -67,6 +68,16 @@ describe('simulate', () => {
     // Friday 2026-11-06 18:00 Berlin → the wait ends Monday 09:00 Berlin (08:00 UTC).
     const result = run(graph, { events: [{ name: 'cart_abandoned', properties: {}, timestamp: Date.parse('2026-11-06T17:00:00Z') }] });
     expect(result.waits[0]!.until).toBe(Date.parse('2026-11-09T08:00:00Z'));
+  });
+
+  it('holds out the contacts the executor would hold out of this journey, and says so', () => {
+    const graph = starterJourney('reactivation', null).graph;
+    graph.settings.holdout = { percent: 50 };
+    const ids = Array.from({ length: 40 }, (_, i) => `contact-${i}`);
+    const heldBySimulator = ids.filter((id) => run(graph, { contact: { ...contact, id }, journeyId: 'jrn_1' }).emails.length === 0);
+    expect(heldBySimulator).toEqual(ids.filter((id) => holdoutArm(id, 50, 'jrn_1') === 'holdout'));
+    const held = run(graph, { contact: { ...contact, id: heldBySimulator[0]! }, journeyId: 'jrn_1' });
+    expect(held.steps[0]!.outcome).toMatch(/^held out: receives nothing until /);
   });
 
   it('refuses a graph that cannot run, with the validator list', () => {

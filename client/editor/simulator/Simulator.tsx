@@ -5,6 +5,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { IconAlertTriangle, IconFlask, IconPlayerPlay } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { useLayoutEffect, useMemo, useState, type ReactNode } from 'react';
+import { useParams } from 'react-router';
 import { FormProvider, useForm, useWatch } from 'react-hook-form';
 import type { GraphNode } from '../../../shared/journey/graph.ts';
 import type { ValidationIssue } from '../../../shared/journey/validate.ts';
@@ -45,6 +46,8 @@ function SimulatorDrawer({ personaKey }: { personaKey: string | null }) {
   const [tab, setTab] = useState<string | null>('setup');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const simulate = useMutation(trpc.journeys.simulate.mutationOptions());
+  // The journey on screen: a holdout in it holds out the contacts the executor would.
+  const { id: journeyId } = useParams();
   const top = useBodyTop(opened);
 
   // Made once: the form keeps what the marketer typed while the drawer is closed and opened again.
@@ -62,7 +65,7 @@ function SimulatorDrawer({ personaKey }: { personaKey: string | null }) {
   const run = form.handleSubmit(async (values) => {
     const { graph } = toGraph(store.getState());
     const zone = values.source === 'pick' ? zoneOf(pickedZone) : zoneOf(values.timezone);
-    const request = toSimulateRequest(values, graph, zone);
+    const request = { ...toSimulateRequest(values, graph, zone), ...(journeyId ? { journeyId } : {}) };
     setTab('result');
     showPath(null);
     try {
