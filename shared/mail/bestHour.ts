@@ -52,8 +52,78 @@ export interface BestHour {
 
 /** The hour of the week of `ms` in `zone` (an invalid zone reads as UTC). DST-correct: 9:00 in Paris is slot Tue 9 in January and in July. */
 export function hourOfWeek(ms: number, zone: string): number {
-  const local = DateTime.fromMillis(ms, { zone: IANAZone.isValidZone(zone) ? zone : 'UTC' });
-  return (local.weekday - 1) * 24 + local.hour;
+  const local = new Date(ms + offsetMinutes(validZone(zone) ? zone : 'UTC', ms) * 60_000);
+  return ((local.getUTCDay() + 6) % 7) * 24 + local.getUTCHours();
+}
+
+/*
+ * Zone arithmetic without a luxon DateTime per hour: timing one email walks up to 169 hours, and the executor times a
+ * batch of thousands, where luxon's per-call offset look-ups cost milliseconds per email. Every zone's offset is a whole
+ * number of quarter hours and changes on a quarter-hour instant, so an offset found for a quarter holds for all of it
+ * and is kept (the executor's emails of one tick share their quarters).
+ */
+const QUARTER_MS = 15 * 60 * 1000;
+const offsets = new Map<string, Map<number, number>>();
+const validity = new Map<string, boolean>();
+
+function validZone(zone: string): boolean {
+  let valid = validity.get(zone);
+  if (valid === undefined) {
+    if (validity.size > 1_000) validity.clear();
+    validity.set(zone, (valid = IANAZone.isValidZone(zone)));
+  }
+  return valid;
+}
+
+/** The zone's offset from UTC at `ms`, in minutes (a valid zone only). */
+function offsetMinutes(zone: string, ms: number): number {
+  let byQuarter = offsets.get(zone);
+  if (!byQuarter) {
+    if (offsets.size > 1_000) offsets.clear();
+    offsets.set(zone, (byQuarter = new Map()));
+  }
+  const quarter = Math.floor(ms / QUARTER_MS);
+  let offset = byQuarter.get(quarter);
+  if (offset === undefined) {
+    if (byQuarter.size > 20_000) byQuarter.clear();
+    byQuarter.set(quarter, (offset = IANAZone.create(zone).offset(quarter * QUARTER_MS)));
+  }
+  return offset;
+}
+
+/** The local minute of the day at `ms` in `zone`. */
+function localMinuteOfDay(ms: number, zone: string): number {
+  const local = new Date(ms + offsetMinutes(zone, ms) * 60_000);
+  return local.getUTCHours() * 60 + local.getUTCMinutes();
+}
+
+const minutesOf = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/**
+ * quietHoursRelease (which decides at delivery) for a moment at most an hour before `before`, computed only where it
+ * can matter: outside quiet hours it is the moment itself; deep inside them (their end over three local hours away,
+ * more than any DST change can shorten) it is later than `before` anyway.
+ */
+function releaseBefore(at: number, before: number, zone: string, quiet: SendingSettings['quietHours']): number {
+  if (!quiet.enabled) return at;
+  const minute = localMinuteOfDay(at, zone);
+  const start = minutesOf(quiet.start);
+  const end = minutesOf(quiet.end);
+  const inside = start > end ? minute >= start || minute < end : minute >= start && minute < end;
+  if (!inside) return at;
+  const untilEnd = (end - minute + 1440) % 1440;
+  return untilEnd >= 180 ? before : quietHoursRelease(at, zone, quiet);
+}
+
+/** The start of the local hour that `ms` falls in, as luxon's startOf('hour') has it. */
+function localHourStart(ms: number, zone: string): number {
+  const offset = offsetMinutes(zone, ms) * 60_000;
+  const start = Math.floor((ms + offset) / HOUR_MS) * HOUR_MS - offset;
+  // A change of offset inside this very hour: let luxon say where the hour began.
+  return offsetMinutes(zone, start) * 60_000 === offset ? start : DateTime.fromMillis(ms, { zone }).startOf('hour').toMillis();
 }
 
 /** A contact's opens and clicks counted by local hour of the week in their zone; non-finite timestamps are skipped. */
@@ -67,8 +137,8 @@ export function engagementHistogram(timestamps: readonly number[], zone: string)
 
 function resolveZone(timezone: string | null, defaultTimezone: string): string {
   // The same fallback as the interpreter's waits: the contact's zone, the workspace's, then UTC.
-  if (timezone && IANAZone.isValidZone(timezone)) return timezone;
-  return IANAZone.isValidZone(defaultTimezone) ? defaultTimezone : 'UTC';
+  if (timezone && validZone(timezone)) return timezone;
+  return validZone(defaultTimezone) ? defaultTimezone : 'UTC';
 }
 
 function countAt(histogram: HourOfWeekHistogram, slot: number): number {
@@ -89,7 +159,7 @@ interface Basis {
   total: number;
 }
 
-interface Candidate {
+export interface Candidate {
   at: number;
   slot: number;
 }
@@ -100,12 +170,12 @@ interface Candidate {
  * and a fall-back overlap gives the repeated hour twice. The current hour counts from `now`; a quiet window
  * that ends mid-hour (08:30) makes that hour's candidate 08:30.
  */
-function allowedCandidates(now: number, hours: number, zone: string, quiet: SendingSettings['quietHours']): Candidate[] {
+export function allowedCandidates(now: number, hours: number, zone: string, quiet: SendingSettings['quietHours']): Candidate[] {
   const end = now + hours * HOUR_MS;
   const candidates: Candidate[] = [];
-  for (let start = DateTime.fromMillis(now, { zone }).startOf('hour'); start.toMillis() <= end; start = start.plus({ hours: 1 })) {
-    const nextStart = start.toMillis() + HOUR_MS;
-    const at = quietHoursRelease(Math.max(start.toMillis(), now), zone, quiet);
+  for (let start = localHourStart(now, zone); start <= end; start += HOUR_MS) {
+    const nextStart = start + HOUR_MS;
+    const at = releaseBefore(Math.max(start, now), nextStart, zone, quiet);
     if (at < nextStart && at <= end) candidates.push({ at, slot: hourOfWeek(at, zone) });
   }
   return candidates;

@@ -134,6 +134,53 @@ async function measure(arrival: Arrival, batch: number) {
   }
 }
 
+const BEST_HOUR_CONTACTS = Number(process.env.BENCH_BEST_HOUR_CONTACTS ?? 10_000);
+
+/** trigger → email (at the best hour within 48 hours, or now) → wait → exit */
+function emailJourney(bestHour: boolean) {
+  const config = bestHour ? { templateId: 'thanks', sendAt: { mode: 'best_hour', withinHours: 48 } } : { templateId: 'thanks' };
+  return graph([onEvent('order_completed'), { id: 'thanks', kind: 'email', config }, waitDays('w', 3), exit()], ['t:next>thanks', 'thanks:next>w', 'w:next>x']);
+}
+
+/**
+ * Contacts in a few zones, each with six opens of earlier emails (their own history decides), entering a journey whose
+ * email waits for the best hour, against the same journey sending at once on the same population.
+ */
+async function measureBestHour(bestHour: boolean): Promise<number> {
+  const { ws, dir } = workspace();
+  try {
+    const clock = fixedClock(NOW);
+    liveJourney(ws.db, clock, emailJourney(bestHour));
+    const sqlite = ws.db.$client;
+    const contact = sqlite.prepare(`INSERT INTO contacts (id, email, traits, phase, subscription, timezone, persona_key) VALUES (?, ?, '{}', 'customer', 'subscribed', ?, ?)`);
+    const opened = sqlite.prepare(`INSERT INTO messages (id, contact_id, template_id, data, category, status, next_attempt_at, sent_at, first_opened_at, created_at) VALUES (?, ?, 'thanks', '{}', 'marketing', 'sent', ?, ?, ?, ?)`);
+    const event = sqlite.prepare(`INSERT INTO events (contact_id, name, properties, timestamp, received_at) VALUES (?, 'order_completed', '{"order_id":"o"}', ?, ?)`);
+    const t = Date.parse(NOW);
+    const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'UTC'];
+    const personas = ['loyalist', 'researcher', null];
+    sqlite.transaction(() => {
+      for (let i = 0; i < BEST_HOUR_CONTACTS; i++) {
+        const id = newContactId(t + i);
+        contact.run(id, `c${i}@example.com`, zones[i % zones.length], personas[i % personas.length]);
+        for (let k = 1; k <= 6; k++) {
+          const at = t - k * 7 * 86_400_000 + (i % 24) * 3_600_000;
+          opened.run(timeOrderedId('m_', at), id, at, at, at + 60_000, at);
+        }
+        event.run(id, t, t);
+      }
+    })();
+    const executor = createExecutor({ db: ws.db, clock, batchSize: 2000 });
+    const start = performance.now();
+    const tick = executor.tick();
+    const seconds = (performance.now() - start) / 1000;
+    if (tick.messagesQueued !== BEST_HOUR_CONTACTS) throw new Error(`expected ${BEST_HOUR_CONTACTS} messages, got ${tick.messagesQueued}`);
+    return seconds;
+  } finally {
+    ws.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(report: (f: Figure) => void): Promise<void> {
   const batch = 2000;
   for (const arrival of ['signup', 'random'] as const) {
@@ -143,4 +190,13 @@ export async function run(report: (f: Figure) => void): Promise<void> {
     report({ name, value: CONTACTS / seconds, unit: 'contacts/s', ratio: baselineSeconds / seconds, note: `${CONTACTS} contacts in ${seconds.toFixed(2)} s, ${order}, baseline ${(CONTACTS / baselineSeconds).toFixed(0)} contacts/s` });
     if (arrival === 'signup') report({ name: 'executor.rss_growth', value: rssGrowth, unit: 'MB', note: `during the tick of ${CONTACTS} contacts (batches of ${batch})` });
   }
+  const now = await measureBestHour(false);
+  const best = await measureBestHour(true);
+  report({
+    name: 'executor.enrol_advance_best_hour',
+    value: BEST_HOUR_CONTACTS / best,
+    unit: 'contacts/s',
+    ratio: now / best,
+    note: `${BEST_HOUR_CONTACTS} contacts with 6 opens each, the email at the best hour within 48 h; the same journey sending at once ${(BEST_HOUR_CONTACTS / now).toFixed(0)} contacts/s`,
+  });
 }

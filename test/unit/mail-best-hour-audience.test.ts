@@ -1,7 +1,9 @@
-// The persona's and the audience's hour-of-week histograms, built from engagement counts grouped by zone, persona and quarter hour (one grouped query); and the reason without its time, for the contact's page.
+// The persona's and the audience's hour-of-week histograms, built from engagement counts grouped by zone, persona and quarter hour (one grouped query); the reason without its time, for the contact's page; the fast zone arithmetic against luxon's.
+import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { bestSendHour, ENGAGEMENT_BUCKET_MS, histogramsFromBuckets, hourOfWeek, type EngagementBucket } from '../../shared/mail/bestHour.ts';
+import { allowedCandidates, bestSendHour, ENGAGEMENT_BUCKET_MS, histogramsFromBuckets, hourOfWeek, type EngagementBucket } from '../../shared/mail/bestHour.ts';
+import { quietHoursRelease } from '../../shared/mail/rules.ts';
 
 const at = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toMillis();
 const bucketOf = (ms: number) => Math.floor(ms / ENGAGEMENT_BUCKET_MS);
@@ -57,5 +59,45 @@ describe('the reason without its time', () => {
     expect(best.why).toBe('this contact opened or clicked most often then (6 of 6 engagements).');
     const none = bestSendHour({ now, withinHours: 48, timezone: 'Asia/Tokyo', defaultTimezone: 'UTC', engagements: [], personaHistogram: null, audienceHistogram: null, quietHours: { enabled: false, start: '21:00', end: '08:00' } });
     expect(none.why).toBe('no engagement history yet: sent now.');
+  });
+});
+
+describe('the zone arithmetic behind the best hour', () => {
+  const ZONES = ['Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns', 'UTC'];
+  // Anywhere in 2026: the changes of both hemispheres, Lord Howe's half hour and Chatham's 45 minutes included.
+  const instants = fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2027-01-01T00:00:00Z') });
+
+  it('puts every moment in the hour of the week luxon gives it, in every kind of zone', () => {
+    fc.assert(
+      fc.property(instants, fc.constantFrom(...ZONES), (ms, zone) => {
+        const local = DateTime.fromMillis(ms, { zone });
+        expect(hourOfWeek(ms, zone)).toBe((local.weekday - 1) * 24 + local.hour);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('walks the same candidate hours as luxon, quiet hours and DST changes included', () => {
+    /** The walk as luxon does it, one DateTime per hour: what allowedCandidates must equal. */
+    function reference(now: number, hours: number, zone: string, quiet: { enabled: boolean; start: string; end: string }) {
+      const end = now + hours * 3_600_000;
+      const out: { at: number; slot: number }[] = [];
+      for (let start = DateTime.fromMillis(now, { zone }).startOf('hour'); start.toMillis() <= end; start = start.plus({ hours: 1 })) {
+        const at = quietHoursRelease(Math.max(start.toMillis(), now), zone, quiet);
+        if (at < start.toMillis() + 3_600_000 && at <= end) {
+          const local = DateTime.fromMillis(at, { zone });
+          out.push({ at, slot: (local.weekday - 1) * 24 + local.hour });
+        }
+      }
+      return out;
+    }
+    const time = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.constantFrom(0, 15, 30, 45)).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+    const quiet = fc.record({ enabled: fc.boolean(), start: time, end: time }).filter((q) => q.start !== q.end);
+    fc.assert(
+      fc.property(instants, fc.integer({ min: 1, max: 168 }), fc.constantFrom(...ZONES), quiet, (now, hours, zone, q) => {
+        expect(allowedCandidates(now, hours, zone, q)).toEqual(reference(now, hours, zone, q));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
