@@ -115,7 +115,11 @@ function releaseBefore(at: number, before: number, zone: string, quiet: SendingS
   const inside = start > end ? minute >= start || minute < end : minute >= start && minute < end;
   if (!inside) return at;
   const untilEnd = (end - minute + 1440) % 1440;
-  return untilEnd >= 180 ? before : quietHoursRelease(at, zone, quiet);
+  if (untilEnd >= 180) return before;
+  // The end of the window on the local clock; exact when no offset change lies between (else luxon says).
+  const offset = offsetMinutes(zone, at) * 60_000;
+  const release = Math.floor((at + offset) / 60_000) * 60_000 + untilEnd * 60_000 - offset;
+  return offsetMinutes(zone, release) * 60_000 === offset ? release : quietHoursRelease(at, zone, quiet);
 }
 
 /** The start of the local hour that `ms` falls in, as luxon's startOf('hour') has it. */
