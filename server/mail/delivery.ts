@@ -1,5 +1,5 @@
 // The delivery loop: claims queued messages under a lease, re-checks the sending rules, has each email prepared (rendered and composed), sends it through the pooled transport and records the outcome.
-import { sendDecision, retryDelayMs, RETRY, CAP_WINDOW_MS } from '../../shared/mail/rules.ts';
+import { sendDecision, retryDelayMs, RETRY, CAP_WINDOW_MS, type CapRival } from '../../shared/mail/rules.ts';
 import { holdNote } from '../../shared/mail/holds.ts';
 import type { SendingSettings } from '../../shared/mail/settings.ts';
 import type { Clock } from '../clock.ts';
@@ -50,6 +50,11 @@ interface ClaimedRow {
   whenCapped: 'delay' | 'skip';
   attempts: number;
   createdAt: number;
+  /** Its journey's priority (3 without a journey) and name: who wins a contact's last cap slot. */
+  priority: number;
+  journeyName: string | null;
+  /** Its next attempt, not moved by the claim: since when it has been due. */
+  dueSince: number;
 }
 
 interface ContactRow {
@@ -60,6 +65,12 @@ interface ContactRow {
   personaKey: string | null;
   subscription: string;
   timezone: string | null;
+}
+
+/** A marketing email to the same contact, as capRivals reads it. */
+interface RivalRow extends CapRival {
+  status: 'sent' | 'queued';
+  sentAt: number | null;
 }
 
 interface MessageData {
@@ -130,7 +141,9 @@ const RECORD_WAIT_MS = 20;
 const emptyOutcomes = (): Record<Outcome, number> => ({ sent: 0, retry: 0, failed: 0, suppressed: 0, deferred: 0 });
 
 const CLAIM_COLUMNS = `id, contact_id AS contactId, template_id AS templateId, template_version AS templateVersion, data, category,
-  when_capped AS whenCapped, attempts, created_at AS createdAt`;
+  when_capped AS whenCapped, attempts, created_at AS createdAt, next_attempt_at AS dueSince,
+  coalesce((SELECT j.priority FROM journeys j WHERE j.id = messages.journey_id), 3) AS priority,
+  (SELECT j.name FROM journeys j WHERE j.id = messages.journey_id) AS journeyName`;
 
 /** Prepared once: the loop runs them per message. */
 function prepare(db: Db) {
@@ -146,8 +159,11 @@ function prepare(db: Db) {
       WHERE id = @id AND status = 'queued' RETURNING ${CLAIM_COLUMNS}`),
     contact: p(`SELECT id, email, traits, phase, persona_key AS personaKey, subscription, timezone FROM contacts WHERE id = ?`),
     suppression: p(`SELECT reason FROM suppressions WHERE email = ?`),
-    recentMarketing: p(`SELECT sent_at AS sentAt FROM messages
-      WHERE contact_id = ? AND category = 'marketing' AND status = 'sent' AND sent_at > ?`),
+    // The contact's marketing sends of the cap's window, and the marketing emails due but not claimed yet, by priority.
+    capRivals: p(`SELECT m.status, m.sent_at AS sentAt, coalesce(j.priority, 3) AS priority, j.name AS journey FROM messages m
+      LEFT JOIN journeys j ON j.id = m.journey_id
+      WHERE m.contact_id = @contactId AND m.category = 'marketing'
+        AND ((m.status = 'sent' AND m.sent_at > @since) OR (m.status = 'queued' AND m.next_attempt_at <= @now))`),
     version: p(`SELECT v.subject, v.preheader, v.body, v.text, t.layout FROM email_template_versions v
       JOIN email_templates t ON t.id = v.template_id WHERE v.template_id = ? AND v.version = ?`),
     markSent: p(`UPDATE messages SET status = 'sent', sent_at = @now, subject = @subject, html_deflated = @html, text = @text,
@@ -182,8 +198,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   let transport = deps.transport;
   const st = prepare(db);
   const inFlight = new Set<Promise<Outcome>>();
-  // Marketing sends approved but not yet recorded, per contact: the cap counts them too.
-  const approved = new Map<string, number>();
+  // Marketing sends approved but not yet recorded, per contact and message: the cap counts them too, by priority.
+  const approved = new Map<string, Map<string, CapRival>>();
   let running = false;
   let timer: NodeJS.Timeout | null = null;
   let drained = false;
@@ -213,10 +229,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const rollups = new RollupBatch();
   let recordTimer: NodeJS.Timeout | null = null;
   /** A marketing send stops counting as approved once its row says sent (or could not be written). */
-  const release = (contactId: string) => {
-    const left = (approved.get(contactId) ?? 1) - 1;
-    if (left > 0) approved.set(contactId, left);
-    else approved.delete(contactId);
+  const release = (contactId: string, messageId: string) => {
+    const left = approved.get(contactId);
+    left?.delete(messageId);
+    if (left?.size === 0) approved.delete(contactId);
   };
   const flushSent = () => {
     if (recordTimer) clearTimeout(recordTimer);
@@ -253,7 +269,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         }
       }
     } finally {
-      for (const r of batch) if (r.capContact) release(r.capContact);
+      for (const r of batch) if (r.capContact) release(r.capContact, r.row.id);
     }
   };
   const recordSent = (row: SentRecord, capContact: string | null, figures: TemplateFigures | null) => {
@@ -373,8 +389,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     const isMarketing = m.category === 'marketing' && purpose === 'journey';
     // The cap's query only when there is a cap: it is a read per email.
     const capped = isMarketing && batch.settings.frequencyCap.enabled;
-    const recent = capped ? (st.recentMarketing.all(contact.id, now - CAP_WINDOW_MS) as { sentAt: number }[]).map((r) => r.sentAt) : [];
-    for (let i = approved.get(contact.id) ?? 0; i > 0; i--) recent.push(now);
+    const rivals = capped ? (st.capRivals.all({ contactId: contact.id, since: now - CAP_WINDOW_MS, now }) as RivalRow[]) : [];
+    const sends = rivals.filter((r) => r.status === 'sent').map((r) => ({ at: r.sentAt!, priority: r.priority, journey: r.journey }));
+    for (const rival of approved.get(contact.id)?.values() ?? []) sends.push({ ...rival, at: now });
+    const recent = sends.map((r) => r.at);
     const decision = sendDecision(now, {
       category: m.category,
       purpose,
@@ -385,6 +403,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       quietHours: batch.settings.quietHours,
       frequencyCap: batch.settings.frequencyCap,
       recentMarketingSends: recent,
+      contest: capped ? { priority: m.priority, dueSince: m.dueSince, sends, due: rivals.filter((r) => r.status === 'queued') } : undefined,
       released: typeof data.releasedBy === 'string',
     });
     if (decision.action === 'suppress') {
@@ -393,10 +412,14 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       return finish(m.id, 'suppressed', decision.reason, bouncedBefore ? figuresOf(m, contact) : null, now);
     }
     if (decision.action === 'defer') {
-      st.defer.run({ id: m.id, at: decision.until, error: holdNote(decision.reason, decision.until) });
+      const lostTo = decision.reason === 'priority' ? (decision.journey ?? undefined) : undefined;
+      st.defer.run({ id: m.id, at: decision.until, error: holdNote(decision.reason, decision.until, lostTo) });
       return 'deferred';
     }
-    if (isMarketing) approved.set(contact.id, (approved.get(contact.id) ?? 0) + 1);
+    if (isMarketing) {
+      if (!approved.has(contact.id)) approved.set(contact.id, new Map());
+      approved.get(contact.id)!.set(m.id, { priority: m.priority, journey: m.journeyName });
+    }
     // Once sent, the approval is released when the sent row is written (flushSent), not before: in between, the
     // cap must still count this email.
     let handedOver = false;
@@ -416,7 +439,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       handedOver = outcome === 'sent';
       return outcome;
     } finally {
-      if (isMarketing && !handedOver) release(contact.id);
+      if (isMarketing && !handedOver) release(contact.id, m.id);
     }
   }
 
@@ -435,9 +458,13 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     return work;
   }
 
+  /**
+   * Higher-priority journeys' emails first (the sort is stable): messages are decided in this order, so when two compete
+   * for a contact's last cap slot, the winner is approved before the other is weighed against it.
+   */
   function claim(limit: number): ClaimedRow[] {
     const now = clock.now().getTime();
-    return st.claim.all({ now, leaseUntil: now + leaseMs, limit }) as ClaimedRow[];
+    return (st.claim.all({ now, leaseUntil: now + leaseMs, limit }) as ClaimedRow[]).sort((a, b) => b.priority - a.priority);
   }
 
   /**
