@@ -8,6 +8,7 @@ import { createExecutor } from '../../server/executor/executor.ts';
 import { heldByNode, heldEmails } from '../../server/mail/held.ts';
 import { readSendingSettings, writeSendingSettings } from '../../server/mail/settings.ts';
 import { addContact, addEvent, exit, graph, liveJourney, messagesOf, onEvent } from './executorBuilders.ts';
+import { callerFor, makeUser } from './helpers.ts';
 import { mailWorld, messageRow, type MailWorld } from './mail-helpers.ts';
 
 let world: MailWorld;
@@ -90,6 +91,34 @@ describe('send at the best hour', () => {
     await world.mail.delivery.runOnce();
     expect(world.smtp.to('tokyo@example.com')).toHaveLength(1);
     expect(messageRow(world.db, inTokyo.id)).toMatchObject({ status: 'sent', sentAt: tokyoNine, error: null });
+  });
+
+  it('is what the simulator shows for a picked contact: the same time, and why', async () => {
+    world = await mailWorld({ now: '2026-03-16T03:00:00Z' });
+    const journey = bestHourJourney(48);
+    liveJourney(world.db, world.clock, journey);
+    const tokyo = addContact(world.db, { email: 'tokyo@example.com', timezone: 'Asia/Tokyo', subscription: 'subscribed' });
+    opened(tokyo, weekly('2026-02-24T09:00', 'Asia/Tokyo', 6));
+    const marketer = callerFor(world.fresh.ws, await makeUser(world.fresh.ws, 'marketer'), world.clock);
+
+    const simulated = await marketer.journeys.simulate({
+      graph: journey,
+      contactId: tokyo,
+      start: world.clock.now(),
+      events: [{ name: 'order_completed', at: world.clock.now(), properties: {} }],
+    });
+    if (!simulated.ok) throw new Error('the simulation did not run');
+    const queued = enrolAndQueue(tokyo);
+    expect(simulated.emails.map((e) => e.scheduled)).toEqual([{ at: queued.nextAttemptAt.getTime(), source: 'contact', reason: queued.bestHour.reason }]);
+
+    // A described contact has no history of their own: the audience's decides (here: the one Tokyo contact's, too few).
+    const described = await marketer.journeys.simulate({
+      graph: journey,
+      contact: { email: 'new@example.com', timezone: 'Asia/Tokyo' },
+      start: world.clock.now(),
+      events: [{ name: 'order_completed', at: world.clock.now(), properties: {} }],
+    });
+    expect(described.ok && described.emails[0]!.scheduled).toMatchObject({ source: 'none', reason: 'no engagement history yet: sent now.' });
   });
 
   it('lands on the right local hour when the window spans the change to summer time', async () => {
