@@ -2,7 +2,8 @@
 // the address, soft bounces suppress it at 3 within 7 days, a complaint unsubscribes and suppresses; each counts toward
 // the template and the From domain and shows on the contact's timeline; a report received twice is applied once;
 // malformed, unmatched and forged reports are stored with their bytes and change nothing; every message sent is stored;
-// recipients outside the bounce domains are refused; garbage never stops the listener; a database error answers 4xx.
+// recipients outside the bounce domains are refused; garbage never stops the listener; a database error answers 4xx;
+// a message over the size limit is refused with 552 without being held in memory; at most 50 connections at once.
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import nodemailer from 'nodemailer';
@@ -358,6 +359,67 @@ describe('the inbound SMTP listener', () => {
     expect(suppression('ana.lopez@example.net')).toMatchObject({ reason: 'hard_bounce' });
     // Every garbage message is stored as unmatched; the dropped one never completed, so it is not there.
     expect(reports().map((r) => r.kind)).toEqual(['unmatched', 'unmatched', 'unmatched', 'unmatched', 'bounce']);
+  });
+
+  it('refuses a message larger than its limit with 552 without holding it in memory, and goes on accepting', async () => {
+    addSendingDomain();
+    await listener.close();
+    const limit = 64 * 1024;
+    listener = await startInboundListener({ db: world.db, clock: world.clock, secret: TEST_SECRET, port: 0, host: '127.0.0.1', maxMessageBytes: limit });
+    // Raw SMTP, so the message really goes through DATA (a client that declares SIZE= would be refused at MAIL FROM).
+    const socket = net.connect(listener.port, '127.0.0.1');
+    let replies = '';
+    socket.on('data', (chunk: Buffer) => (replies += chunk.toString('latin1')));
+    const reply = (code: string) => until(() => (new RegExp(`^${code} `, 'm').test(replies) ? true : undefined), `the ${code} reply`);
+    await reply('220');
+    socket.write('EHLO mta.example.org\r\nMAIL FROM:<>\r\nRCPT TO:<postmaster@bounces.example.com>\r\nDATA\r\n');
+    await reply('354');
+    socket.write('Subject: huge\r\nContent-Type: text/plain\r\n\r\n');
+    const line = `${'a'.repeat(76)}\r\n`;
+    let mostHeld = 0;
+    for (let sent = 0; sent < 16 * limit; sent += 64 * line.length) {
+      await new Promise<void>((resolve) => socket.write(line.repeat(64), () => resolve()));
+      // A moment for the listener (same process) to read what was written.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      mostHeld = Math.max(mostHeld, listener.bytesHeld());
+    }
+    socket.write('.\r\n');
+    await reply('552');
+    socket.destroy();
+    // 1 MB went through DATA; no more than the limit was ever kept, and nothing is kept once it is refused.
+    expect(mostHeld).toBeGreaterThan(0);
+    expect(mostHeld).toBeLessThanOrEqual(limit);
+    expect(listener.bytesHeld()).toBe(0);
+    expect(replies).toMatch(/^552 5\.3\.4 /m);
+    expect(reports()).toEqual([]);
+
+    const ana = subscribedContact(world, 'ana.lopez@example.net');
+    const message = await sendWelcome(ana);
+    expect(await deliver(listener.port, sampleAbout('postfix-hard-bounce', message), [verpAddress(message, BOUNCE_DOMAIN, TEST_SECRET)])).toMatchObject({ ok: true });
+    expect(reports().map((r) => r.kind)).toEqual(['bounce']);
+  });
+
+  it('takes at most 50 connections at once, and the next again once one closes', async () => {
+    addSendingDomain();
+    const greeting = (socket: net.Socket) =>
+      new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString('latin1');
+          if (text.includes('\r\n')) resolve(text);
+        });
+        socket.on('error', () => resolve(text));
+      });
+    const open = Array.from({ length: 50 }, () => net.connect(listener.port, '127.0.0.1'));
+    const greetings = await Promise.all(open.map(greeting));
+    expect(greetings.every((g) => g.startsWith('220 '))).toBe(true);
+    const extra = net.connect(listener.port, '127.0.0.1');
+    expect(await greeting(extra)).toMatch(/^421 /);
+    extra.destroy();
+    for (const socket of open) socket.destroy();
+    await until(() => (open.every((s) => s.destroyed) ? true : undefined), 'the connections closed');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await deliver(listener.port, fixture('postfix-hard-bounce'), [`postmaster@${BOUNCE_DOMAIN}`])).toMatchObject({ ok: true });
   });
 
   it('answers 4xx when the database fails, so the sender keeps the report and it arrives on the retry', async () => {

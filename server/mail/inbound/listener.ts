@@ -19,15 +19,25 @@ export interface InboundListenerOptions {
   log?: Logger;
   /** The name the listener greets with. */
   hostname?: string;
+  /** The largest message taken, MAX_REPORT_BYTES by default (tests pass a small one). */
+  maxMessageBytes?: number;
 }
 
 export interface InboundListener {
   port: number;
+  /** Bytes of messages still being received or stored, held in memory right now: never more than the limit each. */
+  bytesHeld(): number;
   close(): Promise<void>;
 }
 
 /** Recipients per message: a report goes to one Return-Path; a few more cost nothing, hundreds mean abuse. */
 const MAX_RECIPIENTS = 20;
+
+/**
+ * Connections at once: the MX of a few bounce domains sends a handful; more is someone holding sockets (and, with a
+ * message each, up to this many times the size limit in memory).
+ */
+const MAX_CLIENTS = 50;
 
 function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
@@ -42,12 +52,15 @@ function domainOf(address: string): string {
 export async function startInboundListener(options: InboundListenerOptions): Promise<InboundListener> {
   const { db, clock, secret } = options;
   const log = options.log ?? defaultLog;
+  const maxBytes = options.maxMessageBytes ?? MAX_REPORT_BYTES;
+  let held = 0;
   const server = new SMTPServer({
     name: options.hostname,
     banner: 'Kairos bounce and complaint reports',
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
-    size: MAX_REPORT_BYTES,
+    size: maxBytes,
+    maxClients: MAX_CLIENTS,
     logger: false,
     // A stranger's connection must not hold a socket for ever.
     socketTimeout: 60_000,
@@ -67,12 +80,38 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
       }
     },
     onData(stream, session, callback) {
+      // Kept only up to the limit: past it the rest is read and dropped (SMTP needs the whole of DATA before it can
+      // answer), so a stranger's endless message costs a count, not memory.
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('error', (error) => callback(smtpError(451, `4.3.0 ${error.message}`)));
+      let size = 0;
+      let kept = 0;
+      let answered = false;
+      const answer = (error: Error | null) => {
+        if (answered) return;
+        answered = true;
+        held -= kept;
+        chunks.length = 0;
+        callback(error);
+      };
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          if (kept > 0) {
+            held -= kept;
+            kept = 0;
+            chunks.length = 0;
+          }
+          return;
+        }
+        chunks.push(chunk);
+        kept += chunk.length;
+        held += chunk.length;
+      });
+      stream.on('error', (error) => answer(smtpError(451, `4.3.0 ${error.message}`)));
       stream.on('end', () => {
-        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) {
-          callback(smtpError(552, `5.3.4 Message larger than ${MAX_REPORT_BYTES / 1024 / 1024} MB`));
+        if (size > maxBytes) {
+          log.info({ size, from: (session.envelope.mailFrom ? session.envelope.mailFrom.address : '').slice(0, 200) }, 'inbound SMTP: message refused, larger than the limit');
+          answer(smtpError(552, `5.3.4 Message larger than ${Math.round((maxBytes / 1024 / 1024) * 100) / 100} MB`));
           return;
         }
         const envelope = {
@@ -80,10 +119,10 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
           to: session.envelope.rcptTo.map((r) => r.address),
         };
         void receiveInbound(db, clock, Buffer.concat(chunks), envelope, { bounceDomains: bounceDomainsOf(db), secret }, log)
-          .then((result) => callback(result.ok ? null : smtpError(451, `4.3.0 ${result.message}`)))
+          .then((result) => answer(result.ok ? null : smtpError(451, `4.3.0 ${result.message}`)))
           .catch((error: unknown) => {
             log.error({ err: error }, 'inbound SMTP: report not stored');
-            callback(smtpError(451, '4.3.0 Try again later'));
+            answer(smtpError(451, '4.3.0 Try again later'));
           });
       });
     },
@@ -102,6 +141,7 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
   log.info({ port }, 'inbound SMTP listener started: bounces and complaints for the bounce domains');
   return {
     port,
+    bytesHeld: () => held,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
