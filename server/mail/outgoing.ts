@@ -167,7 +167,7 @@ export function createPreparation(secret: string, publicUrl: string): Preparatio
           if (error instanceof DkimSignError) return { ok: false, signError: error.message };
           throw error;
         }
-        returnPath = authenticator.returnPath(job.messageId, job.sendingDomain);
+        returnPath = authenticator.returnPath(job.messageId, job.sendingDomain) ?? undefined;
       }
       return { ok: true, subject: rendered.subject, text: rendered.text, htmlDeflated: deflateHtml(rendered.html), raw, returnPath };
     },

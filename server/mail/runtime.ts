@@ -142,7 +142,7 @@ export async function startMail(options: MailOptions): Promise<MailRuntime> {
         if (error instanceof DkimSignError) return { ok: false, kind: 'permanent', message: `the email could not be DKIM-signed: ${error.message}`, code: null };
         throw error;
       }
-      return transport.send({ raw, envelope: { from: authenticator.returnPath(messageId, domain), to: input.to }, messageId: mail.messageId });
+      return transport.send({ raw, envelope: { from: authenticator.returnPath(messageId, domain) ?? from.email, to: input.to }, messageId: mail.messageId });
     },
     async stop() {
       runtimes.delete(db);

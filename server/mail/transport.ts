@@ -2,10 +2,11 @@
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import { isAddressStatus } from '../../shared/mail/bounces.ts';
 
 export type SendResult =
   | { ok: true; response: string }
-  /** temporary: retry later (4xx, connection, authentication); permanent: give up; bounce: the address does not exist. */
+  /** temporary: retry later (4xx, connection, authentication, our sender refused); permanent: give up; bounce: the address does not exist. */
   | { ok: false; kind: 'temporary' | 'permanent' | 'bounce'; message: string; code: number | null };
 
 export interface MailTransport {
@@ -49,21 +50,37 @@ interface SmtpError {
   message?: string;
   code?: string;
   responseCode?: number;
+  /** The command nodemailer was answered for: 'MAIL FROM', 'RCPT TO', 'DATA', … */
   command?: string;
   rejectedErrors?: SmtpError[];
 }
 
-/** Sorts an SMTP failure: 5xx on a recipient is a hard bounce, other 5xx permanent, 4xx and broken connections temporary. */
+/** The enhanced status code (RFC 3463) in an SMTP reply, such as `5.7.1` in `550 5.7.1 Blocked`; null without one. */
+function enhancedStatusOf(message: string): string | null {
+  return /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(message)?.[1] ?? null;
+}
+
+/**
+ * Sorts an SMTP failure. A 5xx answer to RCPT TO is a hard bounce (the address is suppressed) unless its enhanced
+ * status says it is not about the address (a policy block, a full mailbox: permanent for this message only). A
+ * refused MAIL FROM is about our envelope sender (a bounce domain whose MX is not published yet, say), never the
+ * recipient: temporary, so it is tried again. Other 5xx are permanent; 4xx and broken connections temporary.
+ */
 export function classifySmtpError(error: unknown): Extract<SendResult, { ok: false }> {
   const e = (error ?? {}) as SmtpError;
   const inner = e.rejectedErrors?.[0] ?? e;
   const code = inner.responseCode ?? e.responseCode ?? null;
   const message = (inner.message ?? e.message ?? String(error)).trim();
+  const command = inner.command ?? e.command ?? null;
   if (code !== null && code >= 500 && code < 600) {
-    const onRecipient = inner.command === 'RCPT TO' || e.code === 'EENVELOPE';
     // A refused login is our configuration, not the message: keep it for when the settings are fixed.
     if (e.code === 'EAUTH') return { ok: false, kind: 'temporary', message, code };
-    return { ok: false, kind: onRecipient ? 'bounce' : 'permanent', message, code };
+    if (command === 'MAIL FROM') return { ok: false, kind: 'temporary', message, code };
+    if (command === 'RCPT TO') {
+      const status = enhancedStatusOf(message);
+      return { ok: false, kind: status === null || isAddressStatus(status) ? 'bounce' : 'permanent', message, code };
+    }
+    return { ok: false, kind: 'permanent', message, code };
   }
   if (code !== null && code >= 400) return { ok: false, kind: 'temporary', message, code };
   if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return { ok: false, kind: 'permanent', message, code };

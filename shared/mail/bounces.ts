@@ -34,6 +34,19 @@ const SUBJECTS: Record<string, string> = {
   '7': 'the receiving server refused it (policy or security)',
 };
 
+/**
+ * True for an enhanced status (RFC 3463) that says the recipient's address itself does not take mail: the X.1.x address
+ * statuses but X.1.7 and X.1.8 (those are about our sender address), and X.2.1 (mailbox disabled). Only these
+ * suppress an address; a policy refusal (X.7.x: spam filter, DMARC), a full mailbox (X.2.2) or a problem of the
+ * receiving system (X.3.x, X.4.x) says nothing about whether the address exists.
+ */
+export function isAddressStatus(status: string | null | undefined): boolean {
+  const m = /^[245]\.(\d{1,3})\.(\d{1,3})$/.exec(status ?? '');
+  if (!m) return false;
+  const [, subject, detail] = m;
+  return (subject === '1' && detail !== '7' && detail !== '8') || (subject === '2' && detail === '1');
+}
+
 /** `5.1.1` → "the mailbox does not exist"; an unknown detail falls back to its subject (RFC 3463 3.x), then to its class. */
 export function bounceReason(status: string | null | undefined): string {
   const m = /^([245])\.(\d{1,3})\.(\d{1,3})$/.exec(status ?? '');

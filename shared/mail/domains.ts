@@ -14,6 +14,8 @@ export type RecordCheckStatus = 'ok' | 'missing' | 'wrong' | 'unreachable';
 /** What a DNS check found for one record, as it is stored (sending_domains.last_check). */
 export interface RecordCheck {
   purpose: string;
+  /** TXT, MX or CNAME; missing from checks stored before it was recorded. */
+  type?: string;
   name: string;
   status: RecordCheckStatus;
   found: string | null;
@@ -43,4 +45,14 @@ export function authenticationStatus(check: DomainCheck | null): AuthenticationS
     return { state: 'unreachable', at: check.at, message: problems[0]!.message };
   }
   return { state: 'incomplete', at: check.at, problems };
+}
+
+/**
+ * The per-message VERP Return-Path goes on mail only once the last check found the bounce domain's MX record: before
+ * that a receiver that verifies the sender's domain refuses the envelope (553 at MAIL FROM), and the bounces would have
+ * nowhere to go. Until then the envelope sender is the From address (DKIM signing does not wait for this).
+ */
+export function returnPathReady(check: DomainCheck | null, bounceDomain: string): boolean {
+  const name = bounceDomain.trim().toLowerCase().replace(/\.$/, '');
+  return check?.records.some((r) => r.purpose === 'return-path' && r.type === 'MX' && r.name === name && r.status === 'ok') ?? false;
 }

@@ -109,6 +109,9 @@ type BaselineMail = ReturnType<typeof sentMessages>[number];
  * hashed twice (Kairos hashes it once for both signatures), and nodemailer's signer streams the message again.
  */
 function signingBaseline(ws: Workspace, domain: string, bounceDomain: string) {
+  // Kairos gives mail the VERP sender only once Check DNS found the bounce domain's MX: as if it had.
+  const checked = { at: 0, ok: true, records: [{ purpose: 'return-path', type: 'MX', name: bounceDomain, status: 'ok', found: 'kairos.example.com', message: '' }] };
+  ws.db.$client.prepare(`UPDATE sending_domains SET last_check = ? WHERE domain = ?`).run(JSON.stringify(checked), domain);
   const row = ws.db.$client.prepare(`SELECT keys FROM sending_domains WHERE domain = ?`).get(domain) as { keys: string };
   const stored = (JSON.parse(row.keys) as Array<{ selector: string; algorithm: 'rsa' | 'ed25519'; privateKeyEncrypted: string }>).map((k) => ({ ...k, domain }));
   const rsa = dkimOptionsFor(stored.find((k): k is RsaDomainKey => k.algorithm === 'rsa')!, SECRET);

@@ -1,8 +1,10 @@
 // Mail from a configured sending domain, sent through the delivery loop to the built-in SMTP server: DKIM-signed with
 // the domain's RSA and Ed25519 keys (verified by mailauth against the records Kairos says to publish, through a stub
-// resolver), broken by one changed body byte, with the message's VERP address as envelope sender; other mail as before.
+// resolver), broken by one changed body byte, with the message's VERP address as envelope sender once Check DNS found
+// the bounce domain's MX (the From address before); other mail as before.
 import { dkimVerify } from 'mailauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DnsResolver } from '../../server/mail/domains/dnsCheck.ts';
 import type { DomainView } from '../../server/mail/domains/service.ts';
 import { parseVerp, verpAddress } from '../../server/mail/inbound/verp.ts';
 import { storeCapturedEmail } from '../../server/mail/capture.ts';
@@ -19,6 +21,24 @@ function publishing(view: DomainView) {
     if (found) return found;
     throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
   };
+}
+
+/** DNS for Check DNS: the records of the domains passed to `publish` (TXT and MX), nothing else. */
+function stubDns() {
+  const txt = new Map<string, string[][]>();
+  const mx = new Map<string, string[]>();
+  const missing = (name: string) => Object.assign(new Error(`query ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+  const resolver: DnsResolver = {
+    resolveTxt: async (name) => txt.get(name) ?? Promise.reject(missing(name)),
+    resolveMx: async (name) => mx.get(name)?.map((exchange) => ({ exchange, priority: 10 })) ?? Promise.reject(missing(name)),
+  };
+  const publish = (view: DomainView) => {
+    for (const record of view.records) {
+      if (record.type === 'TXT') txt.set(record.name, [...(txt.get(record.name) ?? []), record.chunks]);
+      if (record.type === 'MX') mx.set(record.name, [record.value]);
+    }
+  };
+  return { resolver, publish };
 }
 
 /** Each signature's selector, algorithm and result, sorted. */
@@ -44,14 +64,18 @@ describe.each([
   ['on the preparation worker thread', true],
 ] as const)('mail from a configured sending domain, prepared %s', (_where, prepareInWorker) => {
   let world: MailWorld;
+  let dns: ReturnType<typeof stubDns>;
   beforeEach(async () => {
-    world = await mailWorld({ prepareInWorker });
+    dns = stubDns();
+    world = await mailWorld({ prepareInWorker, dnsResolver: dns.resolver });
   });
   afterEach(() => world.cleanup());
 
   it('is signed with both keys, verifies against the published records, fails after one body byte changes, and has its VERP envelope sender', async () => {
     // The default sender is hello@shop.example.com: a subdomain of the configured domain signs as the domain.
     const domain = await world.mail.domains.add({ domain: 'example.com' });
+    dns.publish(domain);
+    expect((await world.mail.domains.check(domain.id)).lastCheck!.ok).toBe(true);
     const contactId = subscribedContact(world, 'ana@example.org', { first_name: 'Ana' });
     const messageId = queueMessage(world, contactId);
 
@@ -80,6 +104,30 @@ describe.each([
     const [listed] = await api.inbox.list({ recipient: 'ana@example.org' });
     const stored = await api.inbox.get({ id: listed!.id });
     expect(stored.headers.filter(([name]) => name === 'DKIM-Signature').map(([, value]) => /\bs=([^;]+)/.exec(value)?.[1]).sort()).toEqual(['kairos-ed1', 'kairos1']);
+  });
+
+  it("is signed but keeps the From address as envelope sender until Check DNS finds the bounce domain's MX", async () => {
+    const domain = await world.mail.domains.add({ domain: 'example.com' });
+    const send = async (email: string) => {
+      queueMessage(world, subscribedContact(world, email));
+      expect((await world.mail.delivery.runOnce()).outcomes.sent).toBe(1);
+      return world.smtp.to(email)[0]!;
+    };
+    // Not checked yet: a receiver that verifies the sender's domain would refuse bounces.example.com at MAIL FROM.
+    const unchecked = await send('ana@example.org');
+    expect(unchecked.from).toBe('hello@shop.example.com');
+    expect((await verification(unchecked.raw, domain)).map((r) => r[3])).toEqual(['pass', 'pass']);
+
+    // Checked with everything published but the MX: still the From address.
+    dns.publish({ ...domain, records: domain.records.filter((r) => r.type !== 'MX') });
+    const withoutMx = await world.mail.domains.check(domain.id);
+    expect(withoutMx.lastCheck!.records.find((r) => r.purpose === 'return-path' && r.type === 'MX')).toMatchObject({ name: 'bounces.example.com', status: 'missing' });
+    expect((await send('ben@example.org')).from).toBe('hello@shop.example.com');
+
+    dns.publish({ ...domain, records: domain.records.filter((r) => r.type === 'MX') });
+    await world.mail.domains.check(domain.id);
+    const ready = await send('cleo@example.org');
+    expect(parseVerp(ready.from, 'bounces.example.com', TEST_SECRET)).not.toBeNull();
   });
 
   it('leaves mail from other domains unsigned, with the From address as envelope sender', async () => {
@@ -119,15 +167,24 @@ describe.each([
 
 describe('a test send from a sender on a configured domain', () => {
   let world: MailWorld;
+  let dns: ReturnType<typeof stubDns>;
   beforeEach(async () => {
-    world = await mailWorld();
+    dns = stubDns();
+    world = await mailWorld({ dnsResolver: dns.resolver });
   });
   afterEach(() => world.cleanup());
 
-  it('arrives signed, with a VERP envelope sender', async () => {
+  it("arrives signed, with a VERP envelope sender once the bounce domain's MX is found (the From address before)", async () => {
     const domain = await world.mail.domains.add({ domain: 'shop.example.com' });
     const api = callerFor(world.fresh.ws, await makeUser(world.fresh.ws, 'marketer'), world.clock);
     const content = { subject: 'Hi {{ contact.first_name }}', preheader: '', body: '<mj-section><mj-column><mj-text>Hello there</mj-text></mj-column></mj-section>', text: '' };
+    await api.templates.testSend({ content, layout: 'marketing', to: 'early@agency.example' });
+    const early = await until(() => world.smtp.to('early@agency.example')[0], 'the test email before Check DNS');
+    expect(early.from).toBe('hello@shop.example.com');
+    expect((await verification(early.raw, domain)).map((r) => r[3])).toEqual(['pass', 'pass']);
+
+    dns.publish(domain);
+    await world.mail.domains.check(domain.id);
     await api.templates.testSend({ content, layout: 'marketing', to: 'qa@agency.example' });
 
     const received = await until(() => world.smtp.to('qa@agency.example')[0], 'the test email');

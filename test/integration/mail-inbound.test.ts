@@ -95,11 +95,15 @@ function dkimKey(): StoredDkimKey {
   return storedKey;
 }
 
-/** Configures the sending domain (mail From it is signed from then on) whose bounce domain the listener takes mail for. */
+/**
+ * Configures the sending domain (mail From it is signed from then on) whose bounce domain the listener takes mail for,
+ * checked with the bounce domain's MX in place, so mail goes out with its VERP Return-Path.
+ */
 function addSendingDomain(): void {
+  const lastCheck = { at: world.clock.now().getTime(), ok: true, records: [{ purpose: 'return-path', type: 'MX', name: BOUNCE_DOMAIN, status: 'ok', found: 'kairos.example.com', message: 'MX record found.' }] };
   world.db.$client
-    .prepare(`INSERT INTO sending_domains (id, domain, bounce_domain, keys, created_at) VALUES ('d1', ?, ?, ?, ?)`)
-    .run(FROM_DOMAIN, BOUNCE_DOMAIN, JSON.stringify([dkimKey()]), world.clock.now().getTime());
+    .prepare(`INSERT INTO sending_domains (id, domain, bounce_domain, keys, last_check, created_at) VALUES ('d1', ?, ?, ?, ?, ?)`)
+    .run(FROM_DOMAIN, BOUNCE_DOMAIN, JSON.stringify([dkimKey()]), JSON.stringify(lastCheck), world.clock.now().getTime());
 }
 
 /** A journey email queued for the contact now and sent through the real delivery loop; its message id. */

@@ -17,7 +17,7 @@ import {
 } from '../../server/mail/domains/keys.ts';
 import { dnsRecordsFor, parseDomainName, type DnsRecord } from '../../server/mail/domains/records.ts';
 import { signingDomainFor, type SigningDomain } from '../../server/mail/domains/signing.ts';
-import { authenticationStatus, type RecordCheck } from '../../shared/mail/domains.ts';
+import { authenticationStatus, returnPathReady, type RecordCheck } from '../../shared/mail/domains.ts';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const keys: Record<DkimAlgorithm, DkimKey> = { rsa: generateDkimKey('rsa'), ed25519: generateDkimKey('ed25519') };
@@ -263,7 +263,7 @@ describe('checking DNS', () => {
 });
 
 describe('which configured domain signs a From address', () => {
-  const domain = (name: string): SigningDomain => ({ domain: name, bounceDomain: `bounces.${name}`, keys: [] });
+  const domain = (name: string): SigningDomain => ({ domain: name, bounceDomain: `bounces.${name}`, keys: [], returnPathReady: false });
   const configured = [domain('example.com'), domain('news.example.com'), domain('xn--bcher-kva.example')];
 
   it.each([
@@ -309,5 +309,25 @@ describe("a domain's authentication status from its last check", () => {
       ['dmarc', 'wrong'],
       ['return-path', 'unreachable'],
     ]);
+  });
+});
+
+describe('whether mail may carry the VERP Return-Path', () => {
+  const check = (...records: RecordCheck[]) => ({ at: 5, ok: false, records });
+  const mx = (status: RecordCheck['status'], name = 'bounces.example.com'): RecordCheck => ({ purpose: 'return-path', type: 'MX', name, status, found: null, message: '' });
+  const spf = (status: RecordCheck['status']): RecordCheck => ({ purpose: 'return-path', type: 'TXT', name: 'bounces.example.com', status, found: null, message: '' });
+
+  it("only once the last check found the bounce domain's MX record", () => {
+    expect(returnPathReady(check(mx('ok'), spf('missing')), 'bounces.example.com')).toBe(true);
+    expect(returnPathReady(check(mx('ok')), 'Bounces.Example.com.')).toBe(true);
+  });
+
+  it('not before any check, nor with the MX missing, wrong, unlooked-up, on another name or not checked at all', () => {
+    expect(returnPathReady(null, 'bounces.example.com')).toBe(false);
+    for (const status of ['missing', 'wrong', 'unreachable'] as const) expect(returnPathReady(check(mx(status), spf('ok')), 'bounces.example.com')).toBe(false);
+    expect(returnPathReady(check(mx('ok', 'bounces.other.example')), 'bounces.example.com')).toBe(false);
+    // Kairos knew no bounce host, so the check had no MX to look up; or a check stored before records had a type.
+    expect(returnPathReady(check(spf('ok')), 'bounces.example.com')).toBe(false);
+    expect(returnPathReady(check({ purpose: 'return-path', name: 'bounces.example.com', status: 'ok', found: 'kairos.example.com', message: '' }), 'bounces.example.com')).toBe(false);
   });
 });

@@ -13,6 +13,8 @@ export type DnsCheckStatus = 'ok' | 'missing' | 'wrong' | 'unreachable';
 
 export interface DnsRecordCheck {
   purpose: DnsRecordPurpose;
+  /** The record's type: the bounce domain has an MX and a TXT record, both for the return path. */
+  type: DnsRecord['type'];
   name: string;
   status: DnsCheckStatus;
   /** What DNS holds there (TXT strings joined; several records one per line), or null when nothing relevant was found. */
@@ -67,6 +69,7 @@ function formatSeconds(ms: number): string {
 
 const unreachable = (record: DnsRecord, reason: string): DnsRecordCheck => ({
   purpose: record.purpose,
+  type: record.type,
   name: record.name,
   status: 'unreachable',
   found: null,
@@ -75,6 +78,7 @@ const unreachable = (record: DnsRecord, reason: string): DnsRecordCheck => ({
 
 const result = (record: DnsRecord, status: DnsCheckStatus, found: string | null, message: string): DnsRecordCheck => ({
   purpose: record.purpose,
+  type: record.type,
   name: record.name,
   status,
   found,

@@ -3,7 +3,7 @@
 import dns from 'node:dns/promises';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AddDomainInput } from '../../../shared/mail/domains.ts';
+import { returnPathReady, type AddDomainInput } from '../../../shared/mail/domains.ts';
 import type { Clock } from '../../clock.ts';
 import type { Db } from '../../db/client.ts';
 import { sendingDomains, type SendingDomain, type StoredDkimKey, type StoredDnsCheck } from '../../db/schema.ts';
@@ -32,7 +32,7 @@ export interface DomainView {
   createdAt: number;
   keys: { selector: string; algorithm: DkimAlgorithm; createdAt: number }[];
   records: DnsRecord[];
-  lastCheck: StoredDnsCheck | null;
+  lastCheck: ParsedCheck | null;
 }
 
 export interface DomainsOptions {
@@ -76,17 +76,27 @@ const storedKeysSchema = z.array(
 const storedCheckSchema = z.object({
   at: z.number(),
   ok: z.boolean(),
-  records: z.array(z.object({ purpose: z.string(), name: z.string(), status: z.enum(['ok', 'missing', 'wrong', 'unreachable']), found: z.string().nullable(), message: z.string() })),
+  records: z.array(
+    z.object({
+      purpose: z.string(),
+      type: z.enum(['TXT', 'CNAME', 'MX']).optional(),
+      name: z.string(),
+      status: z.enum(['ok', 'missing', 'wrong', 'unreachable']),
+      found: z.string().nullable(),
+      message: z.string(),
+    }),
+  ),
 });
+type ParsedCheck = z.infer<typeof storedCheckSchema>;
 
 const parseKeys = (row: SendingDomain): StoredDkimKey[] => storedKeysSchema.parse(row.keys);
 /** A check stored in an older shape reads as none: the next "Check DNS" replaces it. */
-const parseCheck = (row: SendingDomain): StoredDnsCheck | null => storedCheckSchema.safeParse(row.lastCheck).data ?? null;
+const parseCheck = (row: SendingDomain): ParsedCheck | null => storedCheckSchema.safeParse(row.lastCheck).data ?? null;
 
 /** RSA first: the key every receiver verifies, and the one the records' SPF and DMARC are listed with. */
 const byAlgorithm = (keys: StoredDkimKey[]) => [...keys].sort((a, b) => (a.algorithm === b.algorithm ? 0 : a.algorithm === 'rsa' ? -1 : 1));
 
-/** The domains mail is signed for, as the delivery loop and test sends need them (once per delivery batch). */
+/** The domains mail is signed for, as the delivery loop and test sends need them (once per delivery batch), with whether their VERP Return-Path may be used yet. */
 export function loadSigningDomains(db: Db): SigningDomain[] {
   return db
     .select()
@@ -96,6 +106,7 @@ export function loadSigningDomains(db: Db): SigningDomain[] {
       domain: row.domain,
       bounceDomain: row.bounceDomain,
       keys: byAlgorithm(parseKeys(row)).map(({ selector, algorithm, privateKeyEncrypted }) => ({ selector, algorithm, privateKeyEncrypted })),
+      returnPathReady: returnPathReady(parseCheck(row), row.bounceDomain),
     }));
 }
 

@@ -17,6 +17,8 @@ export interface SigningDomain {
   domain: string;
   bounceDomain: string;
   keys: SigningKey[];
+  /** The last DNS check found the bounce domain's MX (returnPathReady): mail may carry the VERP envelope sender. */
+  returnPathReady: boolean;
 }
 
 /** The host part of an address as DNS writes it (lower case, punycode), or '' for an address without one. */
@@ -53,8 +55,11 @@ export interface MailAuthenticator {
    * only RSA, RFC 8463 receivers prefer Ed25519), t= the given time. Throws a DkimSignError when it cannot sign.
    */
   sign(raw: Buffer, domain: SigningDomain, signedAt: number): Promise<Buffer>;
-  /** The SMTP envelope sender: the message's own VERP address on the domain's bounce domain. */
-  returnPath(messageId: string, domain: SigningDomain): string;
+  /**
+   * The SMTP envelope sender: the message's own VERP address on the domain's bounce domain, or null while the bounce
+   * domain's MX is not known to be published (send with the From address as envelope sender then).
+   */
+  returnPath(messageId: string, domain: SigningDomain): string | null;
 }
 
 /** Decrypted keys kept, at most: a workspace has a few domains with two keys each. */
@@ -95,6 +100,6 @@ export function createMailAuthenticator(secret: string): MailAuthenticator {
       if (failed) throw new DkimSignError(`mailauth could not sign with ${failed.selector ?? 'a key'}._domainkey.${domain.domain}: ${failed.err?.message ?? 'unknown error'}`);
       return Buffer.concat([Buffer.from(result.signatures, 'latin1'), raw]);
     },
-    returnPath: (messageId, domain) => verpAddress(messageId, domain.bounceDomain, secret),
+    returnPath: (messageId, domain) => (domain.returnPathReady ? verpAddress(messageId, domain.bounceDomain, secret) : null),
   };
 }
