@@ -86,6 +86,11 @@ describe.each([
       ['example.com', 'kairos-ed1', 'ed25519-sha256', 'pass'],
       ['example.com', 'kairos1', 'rsa-sha256', 'pass'],
     ]);
+    // RFC 8058 4: both List-Unsubscribe fields are signed, so no one on the way can swap the one-click target.
+    for (const signature of dkimHeaders(received!)) {
+      const signed = /\bh=([^;]+)/.exec(signature.line.replace(/\r?\n\s+/g, ''))![1]!.split(':').map((name) => name.trim().toLowerCase());
+      expect(signed).toEqual(expect.arrayContaining(['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post']));
+    }
     const broken = await verification(withBodyByteChanged(received!.raw), domain);
     expect(broken.map(([, selector, , result]) => [selector, result === 'pass' ? 'pass' : 'not pass'])).toEqual([
       ['kairos-ed1', 'not pass'],

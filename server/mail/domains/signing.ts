@@ -62,6 +62,20 @@ export interface MailAuthenticator {
   returnPath(messageId: string, domain: SigningDomain): string | null;
 }
 
+/**
+ * The header fields signed (h=): mailauth's default list, plus List-Unsubscribe-Post, which RFC 8058 4 says MUST be
+ * signed together with List-Unsubscribe (mailauth's list lacks it), else anyone on the way could turn a message into a
+ * one-click unsubscribe of their choosing. Fields a message lacks are left out by the signer. mailauth's signer lists
+ * each field only as often as the message has it, so From and Subject cannot be oversigned (named once more than
+ * present, RFC 6376 8.15) through it.
+ */
+const SIGNED_HEADERS = [
+  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
+  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'Resent-Date', 'Resent-From', 'Resent-Sender',
+  'Resent-To', 'Resent-Cc', 'Resent-Message-ID', 'In-Reply-To', 'References', 'List-Id', 'List-Help', 'List-Unsubscribe',
+  'List-Subscribe', 'List-Post', 'List-Owner', 'List-Archive', 'BIMI-Selector', 'List-Unsubscribe-Post',
+].join(':');
+
 /** Decrypted keys kept, at most: a workspace has a few domains with two keys each. */
 const MAX_KEYS = 64;
 
@@ -94,7 +108,14 @@ export function createMailAuthenticator(secret: string): MailAuthenticator {
       );
       if (!signatures[0]) throw new DkimSignError(`the sending domain ${domain.domain} has no DKIM key`);
       // mailauth reads only signatureData (see mailauthDkimOptionsFor); it writes into each entry, hence the copies.
-      const options: MailauthDkimOptions & { signTime: Date } = { ...signatures[0], signatureData: signatures.map((s) => ({ ...s })), signTime: new Date(signedAt) };
+      const options: MailauthDkimOptions & { signTime: Date; headerList: string[] } = {
+        ...signatures[0],
+        signatureData: signatures.map((s) => ({ ...s })),
+        signTime: new Date(signedAt),
+        // mailauth 4's types say string[], but its signer reads only a colon-separated string: given an array, it
+        // quietly signs its default list instead.
+        headerList: SIGNED_HEADERS as unknown as string[],
+      };
       const result = await dkimSign(raw, options);
       const failed = result.errors[0] as { selector?: string; err?: Error } | undefined;
       if (failed) throw new DkimSignError(`mailauth could not sign with ${failed.selector ?? 'a key'}._domainkey.${domain.domain}: ${failed.err?.message ?? 'unknown error'}`);
