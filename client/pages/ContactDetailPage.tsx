@@ -94,9 +94,9 @@ function describe(e: TimelineEvent, phaseLabel: (key: string) => string): { titl
     case '$email_clicked':
       return { title: 'Clicked in an email', icon: <IconPointer size={14} />, color: 'cyan', detail: p.url ? show(p.url) : undefined };
     case '$email_bounced':
-      return p.severity === 'soft'
-        ? { title: 'An email could not be delivered for now (soft bounce)', icon: <IconMailOff size={14} />, color: 'orange', detail: bounceDetail(p) }
-        : { title: 'An email bounced: this address does not take mail', icon: <IconMailOff size={14} />, color: 'red', detail: bounceDetail(p) };
+      if (p.severity === 'soft') return { title: 'An email could not be delivered for now (soft bounce)', icon: <IconMailOff size={14} />, color: 'orange', detail: bounceDetail(p) };
+      if (p.severity === 'blocked') return { title: 'An email was refused by the receiving server (blocked; the address is kept)', icon: <IconMailOff size={14} />, color: 'orange', detail: bounceDetail(p) };
+      return { title: 'An email bounced: this address does not take mail', icon: <IconMailOff size={14} />, color: 'red', detail: bounceDetail(p) };
     case '$email_complained':
       return { title: 'Marked an email as spam', icon: <IconMailOff size={14} />, color: 'red', detail: bounceDetail(p) };
     default:

@@ -47,6 +47,29 @@ export function isAddressStatus(status: string | null | undefined): boolean {
   return (subject === '1' && detail !== '7' && detail !== '8') || (subject === '2' && detail === '1');
 }
 
+/**
+ * What one recipient of a delivery status notification (RFC 3464) means, from its Action and Status:
+ * - hard: the delivery failed for good (Action failed, 5.x.x) and the status is about the address (isAddressStatus):
+ *   the address is suppressed;
+ * - blocked: failed for good for another reason (a policy or spam block, DMARC, a full mailbox, the receiving system):
+ *   counted as a bounce, the address kept;
+ * - soft: the receiving server gave up on a temporary failure (Action failed, 4.x.x): counts toward SOFT_BOUNCE_LIMIT;
+ * - delayed: the server is still trying (Action delayed, or a 4.x.x status without Action failed): kept, nothing
+ *   counted, since greylisted mail is usually delivered on the retry.
+ * Null for anything else (delivered, relayed, a 2.x.x status). A missing Action reads by its status (RFC 3464 requires
+ * one; some MTAs leave it out).
+ */
+export type BounceSeverity = 'hard' | 'blocked' | 'soft' | 'delayed';
+
+export function bounceSeverity(action: string, status: string): BounceSeverity | null {
+  const a = action.trim().toLowerCase();
+  if (a === 'delivered' || a === 'relayed' || a === 'expanded') return null;
+  if (a === 'delayed') return 'delayed';
+  if (status.startsWith('5.')) return isAddressStatus(status) ? 'hard' : 'blocked';
+  if (status.startsWith('4.')) return a === 'failed' ? 'soft' : 'delayed';
+  return null;
+}
+
 /** `5.1.1` → "the mailbox does not exist"; an unknown detail falls back to its subject (RFC 3463 3.x), then to its class. */
 export function bounceReason(status: string | null | undefined): string {
   const m = /^([245])\.(\d{1,3})\.(\d{1,3})$/.exec(status ?? '');

@@ -1,6 +1,8 @@
 // Bounces and complaints that arrive later, through the real inbound SMTP listener on loopback: a hard bounce suppresses
-// the address, soft bounces suppress it at 3 within 7 days, a complaint unsubscribes and suppresses; each counts toward
-// the template and the From domain and shows on the contact's timeline; a report received twice is applied once;
+// the address, soft bounces suppress it at 3 within 7 days, delay notices count for nothing, a refusal not about the
+// address (DMARC, a spam block, a full mailbox) counts as a bounce and suppresses nothing, a complaint unsubscribes and
+// suppresses; each counts toward the template and the From domain and shows on the contact's timeline; a report
+// received twice is applied once;
 // malformed, unmatched and forged reports are stored with their bytes and change nothing; every message sent is stored;
 // recipients outside the bounce domains are refused; garbage never stops the listener; a database error answers 4xx;
 // a message over the size limit is refused with 552 without being held in memory; at most 50 connections at once.
@@ -15,7 +17,7 @@ import { dkimSelector, encryptSecret, generateDkimKey } from '../../server/mail/
 import { startInboundListener, type InboundListener } from '../../server/mail/inbound/listener.ts';
 import { RAW_KEPT_BYTES } from '../../server/mail/inbound/process.ts';
 import { verpAddress } from '../../server/mail/inbound/verp.ts';
-import { saveSender } from '../../server/mail/settings.ts';
+import { readSendingSettings, saveSender, writeSendingSettings } from '../../server/mail/settings.ts';
 import { lifecycleReport } from '../../server/reports/lifecycle.ts';
 import { startMail } from '../../server/mail/runtime.ts';
 import { dayOf } from '../../shared/reports/metrics.ts';
@@ -106,6 +108,11 @@ function addSendingDomain(): void {
     .run(FROM_DOMAIN, BOUNCE_DOMAIN, JSON.stringify([dkimKey()]), JSON.stringify(lastCheck), world.clock.now().getTime());
 }
 
+/** Lets one contact get any number of emails a day (the frequency cap would hold back the fourth of a week). */
+function withoutCap(): void {
+  writeSendingSettings(world.db, { ...readSendingSettings(world.db), frequencyCap: { ...readSendingSettings(world.db).frequencyCap, enabled: false } });
+}
+
 /** A journey email queued for the contact now and sent through the real delivery loop; its message id. */
 async function sendWelcome(contactId: string): Promise<string> {
   const now = world.clock.now().getTime();
@@ -183,7 +190,7 @@ describe('the inbound SMTP listener', () => {
       world.clock.set(new Date(start + day * DAY));
       const message = await sendWelcome(ben);
       world.clock.advance(60_000);
-      expect(await deliver(listener.port, sampleAbout('soft-bounce-mailbox-full', message), [verpAddress(message, BOUNCE_DOMAIN, TEST_SECRET)])).toMatchObject({ ok: true });
+      expect(await deliver(listener.port, sampleAbout('soft-bounce-expired', message), [verpAddress(message, BOUNCE_DOMAIN, TEST_SECRET)])).toMatchObject({ ok: true });
       return reports().at(-1)!;
     };
 
@@ -211,6 +218,76 @@ describe('the inbound SMTP listener', () => {
         VALUES ('m_after', ?, 'e_after', 'j1', 'welcome', 1, 'welcome', '{}', 'marketing', 'delay', 'queued', ?, ?)`)
       .run(ben, now, now);
     expect((await world.mail.delivery.runOnce()).outcomes).toMatchObject({ sent: 0, suppressed: 1 });
+  });
+
+  it('keeps delay notices (greylisting, a full mailbox still being retried) without counting them as bounces', async () => {
+    const ben = subscribedContact(world, 'ben.okafor@example.org');
+    addSendingDomain();
+    withoutCap();
+    const notices = ['greylisted-delayed', 'soft-bounce-mailbox-full', 'greylisted-delayed', 'soft-bounce-mailbox-full'];
+    for (const name of notices) {
+      const message = await sendWelcome(ben);
+      world.clock.advance(3_600_000);
+      expect(await deliver(listener.port, sampleAbout(name, message), [verpAddress(message, BOUNCE_DOMAIN, TEST_SECRET)])).toMatchObject({ ok: true });
+    }
+
+    // Four notices within a day, for mail the servers then delivered: the address keeps getting mail.
+    expect(suppression('ben.okafor@example.org')).toBeUndefined();
+    expect(reports().map((r) => [r.kind, r.severity, r.contactId, r.status])).toEqual([
+      ['bounce', null, ben, '4.7.1'],
+      ['bounce', null, ben, '4.2.2'],
+      ['bounce', null, ben, '4.7.1'],
+      ['bounce', null, ben, '4.2.2'],
+    ]);
+    expect(reports()[0]!.note).toBe('Delayed (the receiving server refused it (policy or spam filter), 4.7.1): the receiving server is still trying; not a bounce, nothing counted.');
+    expect(reports()[1]!.note).toBe('Delayed (the mailbox is full, 4.2.2): the receiving server is still trying; not a bounce, nothing counted.');
+    expect(counted('template_soft_bounced', 'welcome')).toBe(0);
+    expect(counted('template_bounced', 'welcome')).toBe(0);
+    expect(counted('domain_bounced', FROM_DOMAIN)).toBe(0);
+    expect(welcomeFigures()).toMatchObject({ sent: 4, softBounces: 0, bounces: 0 });
+    expect(timeline(ben).filter((e) => e.name === '$email_bounced')).toEqual([]);
+
+    // Nor do they count toward the 3 soft bounces: the first real one is the first.
+    const message = await sendWelcome(ben);
+    expect(await deliver(listener.port, sampleAbout('soft-bounce-expired', message), [verpAddress(message, BOUNCE_DOMAIN, TEST_SECRET)])).toMatchObject({ ok: true });
+    expect(reports().at(-1)!.note).toBe('Soft bounce (the mailbox is full): 1 of 3 soft bounces within 7 days; at 3 the address is suppressed.');
+  });
+
+  it('counts a refusal that is not about the address (DMARC, spam block, full mailbox, the receiving system) as a bounce without suppressing', async () => {
+    addSendingDomain();
+    withoutCap();
+    const chloe = subscribedContact(world, 'chloe.martin@gmail.example');
+    const eli = subscribedContact(world, 'eli.weber@example.de');
+    const ana = subscribedContact(world, 'ana.lopez@example.net');
+    const deliverAbout = async (contactId: string, raw: (message: string) => Buffer) => {
+      const message = await sendWelcome(contactId);
+      expect(await deliver(listener.port, raw(message), [verpAddress(message, BOUNCE_DOMAIN, TEST_SECRET)])).toMatchObject({ ok: true });
+      return { message, report: reports().at(-1)! };
+    };
+    const withStatus = (status: string) => (message: string) => Buffer.from(sampleAbout('postfix-hard-bounce', message).toString('latin1').replaceAll('5.1.1', status), 'latin1');
+
+    const dmarc = await deliverAbout(chloe, (m) => sampleAbout('gmail-dmarc-rejection', m));
+    expect(dmarc.report).toMatchObject({ kind: 'bounce', severity: 'hard', contactId: chloe, status: '5.7.26' });
+    expect(dmarc.report.note).toBe('Blocked (the receiving server refused it: authentication (SPF/DKIM/DMARC) failed, 5.7.26): counted as a bounce; the address is not suppressed, since this refusal is not about whether it exists.');
+    const full = await deliverAbout(eli, (m) => sampleAbout('mailbox-full-permanent', m));
+    expect(full.report.note).toMatch(/^Blocked \(the mailbox is full, 5\.2\.2\): counted as a bounce; the address is not suppressed/);
+    for (const status of ['5.7.1', '5.3.4', '5.4.4']) {
+      const { report } = await deliverAbout(ana, withStatus(status));
+      expect(report.note, status).toMatch(/^Blocked \(/);
+    }
+
+    expect(world.db.$client.prepare(`SELECT count(*) AS n FROM suppressions`).get()).toEqual({ n: 0 });
+    expect(counted('template_bounced', 'welcome')).toBe(5);
+    expect(counted('domain_bounced', FROM_DOMAIN)).toBe(5);
+    expect(welcomeFigures()).toMatchObject({ sent: 5, bounces: 5, softBounces: 0 });
+    const sent = world.db.$client.prepare(`SELECT status, error FROM messages WHERE id = ?`).get(dmarc.message) as { status: string; error: string };
+    expect(sent).toMatchObject({ status: 'sent', error: expect.stringMatching(/^Refused after it was sent: 5\.7\.26 /) });
+    const [event] = timeline(chloe).filter((e) => e.name === '$email_bounced');
+    expect(event!.properties).toMatchObject({ severity: 'blocked', status: '5.7.26', action: 'counted as a bounce; the address is not suppressed, since this refusal is not about whether it exists' });
+    // Ana still gets mail; a disabled mailbox (5.2.1) is about the address, and suppresses it.
+    const disabled = await deliverAbout(ana, withStatus('5.2.1'));
+    expect(disabled.report.note).toBe('Hard bounce (the mailbox is disabled): address suppressed, nothing more is sent to it.');
+    expect(suppression('ana.lopez@example.net')).toMatchObject({ reason: 'hard_bounce' });
   });
 
   it('unsubscribes and suppresses a contact who complained, whatever the envelope, once', async () => {
@@ -301,7 +378,7 @@ describe('the inbound SMTP listener', () => {
     const multi = reports().slice(0, 2);
     expect(multi.map((r) => [r.recipient, r.severity, r.contactId])).toEqual([
       ['f.garcia@example.edu', 'hard', null],
-      ['g.ito@example.edu', 'soft', null],
+      ['g.ito@example.edu', null, null],
     ]);
     expect(multi[0]!.note).toBe('Reported for f.garcia@example.edu, not the address the message went to (team@example.edu): nothing done.');
     expect(suppression('team@example.edu')).toBeUndefined();

@@ -92,9 +92,43 @@ describe('sample reports', () => {
       [{ kind: 'bounce', severity: 'hard', messageId: ids.postfix, recipient: 'ana.lopez@example.net', status: '5.1.1', diagnostic: '550 5.1.1 <ana.lopez@example.net>: Recipient address rejected: User unknown in virtual mailbox table', reportingMta: 'mail.shop.example' }],
     ],
     [
+      // Action delayed: a warning while the server keeps trying, not a bounce.
       'soft-bounce-mailbox-full',
       toVerp(ids.soft),
+      [{ kind: 'bounce', severity: 'delayed', messageId: ids.soft, recipient: 'ben.okafor@example.org', status: '4.2.2', diagnostic: '452 4.2.2 <ben.okafor@example.org>: Mailbox full', reportingMta: 'mail.shop.example' }],
+    ],
+    [
+      'greylisted-delayed',
+      toVerp(ids.soft),
+      [{ kind: 'bounce', severity: 'delayed', messageId: ids.soft, recipient: 'ben.okafor@example.org', status: '4.7.1', diagnostic: '450 4.7.1 <ben.okafor@example.org>: Recipient address rejected: Greylisted, see https://postgrey.example.org/help/example.org.html', reportingMta: 'mail.shop.example' }],
+    ],
+    [
+      // The server gave up after five days of 4.2.2: Action failed, a soft bounce.
+      'soft-bounce-expired',
+      toVerp(ids.soft),
       [{ kind: 'bounce', severity: 'soft', messageId: ids.soft, recipient: 'ben.okafor@example.org', status: '4.2.2', diagnostic: '452 4.2.2 <ben.okafor@example.org>: Mailbox full', reportingMta: 'mail.shop.example' }],
+    ],
+    [
+      // Failed for good, but for DMARC (our domain's authentication), not because of the address.
+      'gmail-dmarc-rejection',
+      toVerp(ids.postfix),
+      [
+        {
+          kind: 'bounce',
+          severity: 'blocked',
+          messageId: ids.postfix,
+          recipient: 'chloe.martin@gmail.example',
+          status: '5.7.26',
+          diagnostic:
+            "550-5.7.26 Unauthenticated email from shop.example is not accepted due to domain's 550-5.7.26 DMARC policy. Please contact the administrator of shop.example domain 550-5.7.26 if this was a legitimate mail. 550 5.7.26 To learn about the DMARC initiative, go to https://support.google.com/mail/?p=DmarcRejection",
+          reportingMta: 'mail.shop.example',
+        },
+      ],
+    ],
+    [
+      'mailbox-full-permanent',
+      toVerp(ids.postfix),
+      [{ kind: 'bounce', severity: 'blocked', messageId: ids.postfix, recipient: 'eli.weber@example.de', status: '5.2.2', diagnostic: '552 5.2.2 <eli.weber@example.de>: Mailbox full, over quota', reportingMta: 'mail.shop.example' }],
     ],
     [
       'exchange-hard-bounce',
@@ -121,7 +155,7 @@ describe('sample reports', () => {
       // The third recipient was relayed: no bounce.
       [
         { kind: 'bounce', severity: 'hard', messageId: ids.multi, recipient: 'f.garcia@example.edu', status: '5.1.1', diagnostic: '550 5.1.1 <f.garcia@example.edu>: Recipient address rejected: User unknown', reportingMta: 'lists.example.edu' },
-        { kind: 'bounce', severity: 'soft', messageId: ids.multi, recipient: 'g.ito@example.edu', status: '4.4.1', diagnostic: 'connect to mx2.example.edu[192.0.2.160]:25: Connection timed out', reportingMta: 'lists.example.edu' },
+        { kind: 'bounce', severity: 'delayed', messageId: ids.multi, recipient: 'g.ito@example.edu', status: '4.4.1', diagnostic: 'connect to mx2.example.edu[192.0.2.160]:25: Connection timed out', reportingMta: 'lists.example.edu' },
       ],
     ],
   ];
@@ -184,9 +218,24 @@ describe('delivery status notifications', () => {
     expect(await parse(noStatus, toVerp(ids.postfix))).toMatchObject([{ kind: 'bounce', severity: 'hard', status: '5.1.1' }]);
   });
 
-  it('call a failure with a 4.x.x status soft', async () => {
+  it('call a failure with a 4.x.x status soft, and a delay or a 4.x.x without Action failed a delay', async () => {
     const temporary = edited('postfix-hard-bounce', (s) => s.replace('Status: 5.1.1', 'Status: 4.7.0'));
     expect(await parse(temporary, toVerp(ids.postfix))).toMatchObject([{ kind: 'bounce', severity: 'soft', status: '4.7.0' }]);
+    const noAction = edited('postfix-hard-bounce', (s) => s.replace('Action: failed\r\n', '').replace('Status: 5.1.1', 'Status: 4.7.0'));
+    expect(await parse(noAction, toVerp(ids.postfix))).toMatchObject([{ kind: 'bounce', severity: 'delayed', status: '4.7.0' }]);
+    const delayed5 = edited('postfix-hard-bounce', (s) => s.replace('Action: failed', 'Action: delayed'));
+    expect(await parse(delayed5, toVerp(ids.postfix))).toMatchObject([{ kind: 'bounce', severity: 'delayed', status: '5.1.1' }]);
+  });
+
+  // RFC 3463: X.1.x are address statuses (but X.1.7 and X.1.8, about the sender), X.2.1 a disabled mailbox.
+  it.each(['5.1.1', '5.1.2', '5.1.3', '5.1.6', '5.1.10', '5.2.1'])('call a failure with %s (about the address) hard', async (status) => {
+    const failed = edited('postfix-hard-bounce', (s) => s.replaceAll('5.1.1', status));
+    expect(await parse(failed, toVerp(ids.postfix))).toMatchObject([{ kind: 'bounce', severity: 'hard', status }]);
+  });
+
+  it.each(['5.7.1', '5.7.26', '5.7.0', '5.2.2', '5.2.3', '5.3.4', '5.4.4', '5.4.7', '5.1.8', '5.0.0', '5.5.0'])('call a failure with %s (not about the address) blocked', async (status) => {
+    const failed = edited('postfix-hard-bounce', (s) => s.replaceAll('5.1.1', status));
+    expect(await parse(failed, toVerp(ids.postfix))).toMatchObject([{ kind: 'bounce', severity: 'blocked', status }]);
   });
 
   it('are no bounce when every recipient was delivered', async () => {

@@ -78,7 +78,7 @@ function statements(db: Db) {
     insert: p(`INSERT INTO inbound_reports (received_at, kind, severity, message_id, contact_id, recipient, status, diagnostic, feedback_type, note,
         envelope_from, envelope_to, raw, size) VALUES (@receivedAt, @kind, @severity, @messageId, @contactId, @recipient, @status, @diagnostic,
         @feedbackType, @note, @envelopeFrom, @envelopeTo, @raw, @size)`),
-    // Soft bounces of one address, one per message: the same message reported twice (delayed, then failed) is one.
+    // Soft bounces of one address (Action failed with 4.x.x; delay notices are stored without a severity), one per message.
     softBounces: p(`SELECT count(DISTINCT message_id) AS n FROM inbound_reports
       WHERE recipient = ? AND kind = 'bounce' AND severity = 'soft' AND contact_id IS NOT NULL AND received_at > ?`),
     suppress: p(`INSERT INTO suppressions (email, reason, detail, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING`),
@@ -99,12 +99,15 @@ const cut = (value: string, n: number) => (value.length > n ? `${value.slice(0, 
 /**
  * Stores and applies one inbound message (a DSN, an ARF complaint, or anything else that reached the bounce domain).
  *
- * - hard bounce of a message we sent, for the address it went to: the address is suppressed (hard_bounce), the message
- *   keeps status `sent` with `error` saying it bounced later (the status enum has no `bounced`, and the cap, the
- *   conditions and the reports read `sent` as "went out"), the template's and the From domain's bounces count, and a
- *   running experiment's bounce guardrail counts it;
- * - soft bounce: the template's soft bounces count; the address is suppressed (soft_bounces) once SOFT_BOUNCE_LIMIT of
- *   its messages soft-bounced within SOFT_BOUNCE_WINDOW_DAYS;
+ * - hard bounce of a message we sent, for the address it went to (a 5.x.x status about the address): the address is
+ *   suppressed (hard_bounce), the message keeps status `sent` with `error` saying it bounced later (the status enum has
+ *   no `bounced`, and the cap, the conditions and the reports read `sent` as "went out"), the template's and the From
+ *   domain's bounces count, and a running experiment's bounce guardrail counts it;
+ * - blocked (any other 5.x.x: a policy or spam block, DMARC, a full mailbox): counted like a hard bounce, but the
+ *   address is not suppressed; the note and the timeline say why;
+ * - soft bounce (Action failed with a 4.x.x status): the template's soft bounces count; the address is suppressed
+ *   (soft_bounces) once SOFT_BOUNCE_LIMIT of its messages soft-bounced within SOFT_BOUNCE_WINDOW_DAYS;
+ * - delay notice (Action delayed): stored with its note, nothing counted;
  * - complaint (any feedback type but not-spam): the contact is unsubscribed (source `complaint`) and the address
  *   suppressed (complaint); the template's and the domain's complaints count;
  * - each applied one writes `$email_bounced` or `$email_complained` on the contact's timeline.
@@ -188,27 +191,45 @@ function messageFor(st: Statements, messageId: string | null, forged: boolean): 
   return (st.message.get(messageId) as MessageRow | undefined) ?? `About message ${messageId}, which Kairos does not have (deleted with its contact?): nothing done.`;
 }
 
+/** How a bounce reads in notes, by severity. */
+const BOUNCE_LABEL = { hard: 'hard bounce', blocked: 'refusal (blocked)', soft: 'soft bounce', delayed: 'delay notice' } as const;
+
 function applyBounce(db: Db, st: Statements, b: Bounce, now: number, forged: boolean): Row {
-  const base: Row = { kind: 'bounce', severity: b.severity, messageId: b.messageId, contactId: null, recipient: b.recipient, status: b.status, diagnostic: b.diagnostic, feedbackType: null, note: '', applied: false, keepRaw: true };
+  // inbound_reports.severity is hard or soft: a blocked one failed for good as a hard bounce did (its note says it was
+  // not suppressed), a delay notice has none (it is no bounce).
+  const severity = b.severity === 'soft' ? 'soft' : b.severity === 'delayed' ? null : 'hard';
+  const base: Row = { kind: 'bounce', severity, messageId: b.messageId, contactId: null, recipient: b.recipient, status: b.status, diagnostic: b.diagnostic, feedbackType: null, note: '', applied: false, keepRaw: true };
   const m = messageFor(st, b.messageId, forged);
   if (typeof m === 'string') return { ...base, note: m };
   // A list or forward expanded the address we sent to: the address that bounced is not our contact's.
   if (b.recipient !== m.email.toLowerCase()) return { ...base, note: `Reported for ${cut(b.recipient, 100)}, not the address the message went to (${m.email}): nothing done.` };
   const row: Row = { ...base, contactId: m.contactId, keepRaw: false };
-  const eventKey = `$email_bounced:${b.severity}:${m.id}`;
-  if (st.event.get(eventKey)) return { ...row, note: `Already applied: this ${b.severity} bounce of the message was received before.` };
-
   const reason = bounceReason(b.status);
+  // Greylisting and busy servers send these for mail they deliver on a later try: kept, and nothing counted.
+  if (b.severity === 'delayed') return { ...row, note: `Delayed (${reason}, ${b.status}): the receiving server is still trying; not a bounce, nothing counted.` };
+  const eventKey = `$email_bounced:${severity}:${m.id}`;
+  if (st.event.get(eventKey)) return { ...row, note: `Already applied: this ${BOUNCE_LABEL[b.severity]} of the message was received before.` };
+
   const figures = m.templateId !== '$notify';
   const domain = fromDomainOfHeader(m.messageIdHeader);
+  const said = `${b.status} ${reason}${b.diagnostic ? ` (${b.diagnostic})` : ''}`;
   let action: string;
-  if (b.severity === 'hard') {
-    const suppressed = st.suppress.run(b.recipient, 'hard_bounce', cut(`${b.status} ${reason}${b.diagnostic ? `: ${b.diagnostic}` : ''}`, 500), now).changes === 1;
-    st.markBounced.run(cut(`Bounced after it was sent: ${b.status} ${reason}${b.diagnostic ? ` (${b.diagnostic})` : ''}`, 1_000), m.id);
+  let note: string;
+  if (b.severity === 'hard' || b.severity === 'blocked') {
+    // Only a status about the address suppresses it: a policy block (5.7.x), a full mailbox (5.2.2) or a problem of
+    // the receiving system says nothing about whether the address takes mail, and suppressing it would lose a contact.
+    const hard = b.severity === 'hard';
+    const suppressed = hard && st.suppress.run(b.recipient, 'hard_bounce', cut(`${b.status} ${reason}${b.diagnostic ? `: ${b.diagnostic}` : ''}`, 500), now).changes === 1;
+    st.markBounced.run(cut(`${hard ? 'Bounced' : 'Refused'} after it was sent: ${said}`, 1_000), m.id);
     if (figures) bumpCount(db, 'template_bounced', now, m.personaKey, m.templateId);
     if (domain) bumpCount(db, 'domain_bounced', now, null, domain);
     countExperimentBounce(db.$client, m.id, now);
-    action = suppressed ? 'address suppressed, nothing more is sent to it' : 'the address was already suppressed';
+    action = hard
+      ? suppressed
+        ? 'address suppressed, nothing more is sent to it'
+        : 'the address was already suppressed'
+      : 'counted as a bounce; the address is not suppressed, since this refusal is not about whether it exists';
+    note = hard ? `Hard bounce (${reason}): ${action}.` : `Blocked (${reason}, ${b.status}): ${action}.`;
   } else {
     if (figures) bumpCount(db, 'template_soft_bounced', now, m.personaKey, m.templateId);
     // The other messages that soft-bounced, plus this one (not stored yet, and new: a repeat stopped above).
@@ -219,8 +240,8 @@ function applyBounce(db: Db, st: Statements, b: Bounce, now: number, forged: boo
     } else {
       action = `${n} of ${SOFT_BOUNCE_LIMIT} soft bounces within ${SOFT_BOUNCE_WINDOW_DAYS} days; at ${SOFT_BOUNCE_LIMIT} the address is suppressed`;
     }
+    note = `Soft bounce (${reason}): ${action}.`;
   }
-  const note = `${b.severity === 'hard' ? 'Hard' : 'Soft'} bounce (${reason}): ${action}.`;
   writeEvent(db, {
     contactId: m.contactId,
     name: '$email_bounced',

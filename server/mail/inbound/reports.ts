@@ -2,12 +2,13 @@
 // RFC 5965), each tied to the message it is about when it can be; anything else is unmatched, with the reason in plain
 // words. Never throws: a listener hands it whatever a stranger sent.
 import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
+import { bounceSeverity, type BounceSeverity } from '../../../shared/mail/bounces.ts';
 import { looksLikeVerp, parseVerp } from './verp.ts';
 
 export interface Bounce {
   kind: 'bounce';
-  /** hard: Action failed with a 5.x.x Status; soft: a 4.x.x Status, or Action delayed. */
-  severity: 'hard' | 'soft';
+  /** From Action and Status (shared/mail/bounces.ts bounceSeverity): hard, blocked, soft or delayed. */
+  severity: BounceSeverity;
   /** Our message id (`m_…`), or null when the report names none we can trust. */
   messageId: string | null;
   /** Final-Recipient (else Original-Recipient), lower-cased, without its address type. */
@@ -211,7 +212,7 @@ function bounceOf(block: Fields, messageId: string | null, reportingMta: string 
   // Status is required (RFC 3464 2.3.4), yet some MTAs only put the code in the diagnostic.
   const status = STATUS.exec(first(block, 'status') ?? '')?.[1] ?? STATUS.exec(diagnostic ?? '')?.[1] ?? null;
   if (!status) return unmatched(`no Status for ${cut(recipient)}`);
-  const severity = action === 'delayed' || status.startsWith('4.') ? 'soft' : status.startsWith('5.') ? 'hard' : null;
+  const severity = bounceSeverity(action, status);
   if (!severity) return unmatched(`Action ${cut(action) || '(none)'} with Status ${status} for ${cut(recipient)} is not a bounce`);
   return { kind: 'bounce', severity, messageId, recipient, status, diagnostic, reportingMta };
 }
