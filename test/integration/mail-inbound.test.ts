@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ingestCalls } from '../../server/contacts/ingest.ts';
 import { contactTimeline } from '../../server/contacts/query.ts';
 import type { StoredDkimKey } from '../../server/db/schema.ts';
 import { timeOrderedId } from '../../server/ids.ts';
@@ -20,9 +21,10 @@ import { verpAddress } from '../../server/mail/inbound/verp.ts';
 import { readSendingSettings, saveSender, writeSendingSettings } from '../../server/mail/settings.ts';
 import { lifecycleReport } from '../../server/reports/lifecycle.ts';
 import { startMail } from '../../server/mail/runtime.ts';
+import { parseBatch } from '../../shared/contacts/segment.ts';
 import { dayOf } from '../../shared/reports/metrics.ts';
 import { TEST_SECRET } from './helpers.ts';
-import { mailWorld, subscribedContact, until, type MailWorld } from './mail-helpers.ts';
+import { mailWorld, queueMessage, subscribedContact, until, type MailWorld } from './mail-helpers.ts';
 
 const DAY = 86_400_000;
 const BOUNCE_DOMAIN = 'bounces.example.com';
@@ -320,6 +322,65 @@ describe('the inbound SMTP listener', () => {
     expect(reports()[1]).toMatchObject({ kind: 'complaint', note: 'Already applied: a complaint about this message was received before.' });
     expect(counted('template_complained', 'welcome')).toBe(1);
     expect(timeline(dana).filter((e) => e.name === '$email_complained')).toHaveLength(1);
+  });
+
+  it('changes nothing for a complaint about an internal notification sent to the team, and keeps it with a note', async () => {
+    const dana = subscribedContact(world, 'dana.k@yahoo.example');
+    addSendingDomain();
+    // A notify node told the team about Dana; someone on the team marked that email as spam.
+    const notice = queueMessage(world, dana, { templateId: '$notify', category: 'transactional', data: { to: 'sales@team.example', subject: 'Hot lead: {{ contact.email }}', message: 'Viewed pricing.' } });
+    expect((await world.mail.delivery.runOnce()).outcomes.sent).toBe(1);
+    const complaint = Buffer.from(sampleAbout('arf-abuse-complaint', notice).toString('latin1').replaceAll('dana.k@yahoo.example', 'sales@team.example'), 'latin1');
+    expect(await deliver(listener.port, complaint, [`fbl@${BOUNCE_DOMAIN}`])).toMatchObject({ ok: true });
+
+    expect(world.db.$client.prepare(`SELECT subscription FROM contacts WHERE id = ?`).get(dana)).toEqual({ subscription: 'subscribed' });
+    expect(world.db.$client.prepare(`SELECT count(*) AS n FROM suppressions`).get()).toEqual({ n: 0 });
+    expect(reports()).toEqual([
+      expect.objectContaining({
+        kind: 'complaint',
+        messageId: notice,
+        contactId: null,
+        recipient: 'sales@team.example',
+        note: 'Complaint (abuse) about an internal notification sent to sales@team.example, not to the contact (dana.k@yahoo.example): their consent and suppressions are unchanged.',
+      }),
+    ]);
+    expect(reports()[0]!.raw?.equals(complaint)).toBe(true);
+    expect(timeline(dana).filter((e) => e.name === '$email_complained' || e.name === '$unsubscribed')).toEqual([]);
+  });
+
+  it('suppresses only the old address, and keeps the contact subscribed, for a complaint about mail sent before they changed address', async () => {
+    withoutCap();
+    addSendingDomain();
+    const identify = (email: string) => {
+      const parsed = parseBatch({ batch: [{ type: 'identify', userId: 'u-dana', traits: { email, consent: 'subscribed' } }] });
+      if (!parsed.ok) throw new Error(parsed.error);
+      ingestCalls(world.db, world.clock, parsed.calls, { ip: null });
+    };
+    identify('dana.k@yahoo.example');
+    const dana = (world.db.$client.prepare(`SELECT id FROM contacts WHERE email = 'dana.k@yahoo.example'`).get() as { id: string }).id;
+    const first = await sendWelcome(dana);
+    const second = await sendWelcome(dana);
+    world.clock.advance(DAY);
+    identify('dana@newmail.example');
+    world.clock.advance(DAY);
+
+    // The provider named the old address.
+    expect(await deliver(listener.port, sampleAbout('arf-abuse-complaint', first), [`fbl@${BOUNCE_DOMAIN}`])).toMatchObject({ ok: true });
+    // This one redacted it: the address at the time comes from the contact's change of address.
+    const redacted = Buffer.from(sampleAbout('arf-abuse-complaint', second).toString('latin1').replace(/^Original-Rcpt-To: .*\r\n/m, ''), 'latin1');
+    expect(await deliver(listener.port, redacted, [`fbl@${BOUNCE_DOMAIN}`])).toMatchObject({ ok: true });
+
+    expect(world.db.$client.prepare(`SELECT email, subscription FROM contacts WHERE id = ?`).get(dana)).toEqual({ email: 'dana@newmail.example', subscription: 'subscribed' });
+    expect(suppression('dana.k@yahoo.example')).toMatchObject({ reason: 'complaint' });
+    expect(suppression('dana@newmail.example')).toBeUndefined();
+    expect(reports().map((r) => [r.recipient, r.contactId, r.note])).toEqual([
+      ['dana.k@yahoo.example', dana, 'Complaint (abuse): dana.k@yahoo.example suppressed; not unsubscribed: sent to an address the contact no longer uses (now dana@newmail.example).'],
+      ['dana.k@yahoo.example', dana, 'Complaint (abuse): dana.k@yahoo.example was already suppressed; not unsubscribed: sent to an address the contact no longer uses (now dana@newmail.example).'],
+    ]);
+    // Still complaints about our mail: they count, and show on the timeline, with no unsubscribe after them.
+    expect(counted('template_complained', 'welcome')).toBe(2);
+    expect(timeline(dana).filter((e) => e.name === '$email_complained').map((e) => e.properties.address)).toEqual(['dana.k@yahoo.example', 'dana.k@yahoo.example']);
+    expect(timeline(dana).filter((e) => e.name === '$unsubscribed')).toEqual([]);
   });
 
   it('leaves not-spam feedback alone', async () => {

@@ -49,6 +49,9 @@ interface MessageRow {
   personaKey: string | null;
   subscription: string;
   templateName: string | null;
+  /** The message's data (JSON): a `$notify` message's team address is its `to`. */
+  data: string;
+  sentAt: number | null;
 }
 
 interface Row {
@@ -71,8 +74,13 @@ function statements(db: Db) {
   const p = (sql: string) => db.$client.prepare(sql);
   return {
     message: p(`SELECT m.id, m.contact_id AS contactId, m.template_id AS templateId, m.journey_id AS journeyId, m.node_id AS nodeId,
-        m.status, m.message_id_header AS messageIdHeader, c.email, c.persona_key AS personaKey, c.subscription, t.name AS templateName
+        m.status, m.message_id_header AS messageIdHeader, m.data, m.sent_at AS sentAt, c.email, c.persona_key AS personaKey, c.subscription,
+        t.name AS templateName
       FROM messages m JOIN contacts c ON c.id = m.contact_id LEFT JOIN email_templates t ON t.id = m.template_id WHERE m.id = ?`),
+    // The contact's address when a message went out: the one their first change of address since then moved away from.
+    addressChangedSince: p(`SELECT json_extract(properties, '$.from') AS address FROM events
+      WHERE contact_id = ? AND name = '$email_changed' AND received_at > ? ORDER BY received_at, id LIMIT 1`),
+    wasAddressOf: p(`SELECT 1 AS yes FROM events WHERE contact_id = ? AND name = '$email_changed' AND lower(json_extract(properties, '$.from')) = ? LIMIT 1`),
     // Idempotency: the timeline event an applied report wrote, one per message, kind and severity.
     event: p(`SELECT id FROM events WHERE message_id = ?`),
     insert: p(`INSERT INTO inbound_reports (received_at, kind, severity, message_id, contact_id, recipient, status, diagnostic, feedback_type, note,
@@ -109,7 +117,9 @@ const cut = (value: string, n: number) => (value.length > n ? `${value.slice(0, 
  *   (soft_bounces) once SOFT_BOUNCE_LIMIT of its messages soft-bounced within SOFT_BOUNCE_WINDOW_DAYS;
  * - delay notice (Action delayed): stored with its note, nothing counted;
  * - complaint (any feedback type but not-spam): the contact is unsubscribed (source `complaint`) and the address
- *   suppressed (complaint); the template's and the domain's complaints count;
+ *   suppressed (complaint); the template's and the domain's complaints count. About an address the contact no longer
+ *   uses, only that address is suppressed; about a `$notify` message (sent to the team, not the contact) nothing is
+ *   changed, and the report is kept with a note saying so;
  * - each applied one writes `$email_bounced` or `$email_complained` on the contact's timeline.
  *
  * Idempotent by message id, recipient, kind (and a bounce's severity): a report applies only to the address its message
@@ -263,23 +273,63 @@ function applyBounce(db: Db, st: Statements, b: Bounce, now: number, forged: boo
   return { ...row, note, applied: true };
 }
 
+/** The team address a `$notify` message went to (its data's `to`), lower-cased; '' when it names none. */
+function notifyAddressOf(m: MessageRow): string {
+  try {
+    const to = (JSON.parse(m.data) as { to?: unknown }).to;
+    return typeof to === 'string' ? to.trim().toLowerCase() : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The address a complaint is about when it is no longer the contact's: the contact changed address after the message
+ * went out (their first `$email_changed` since says from what), or the report names an address they used before.
+ * Null when it is their current address, as far as Kairos can tell (a recipient matching neither is taken for one a
+ * provider redacted: the message went to one contact only).
+ */
+function formerAddressComplainedAbout(st: Statements, m: MessageRow, reported: string | null): string | null {
+  const current = m.email.toLowerCase();
+  if (reported && reported !== current && st.wasAddressOf.get(m.contactId, reported)) return reported;
+  if (m.sentAt === null) return null;
+  const then = (st.addressChangedSince.get(m.contactId, m.sentAt) as { address: unknown } | undefined)?.address;
+  const address = typeof then === 'string' ? then.trim().toLowerCase() : '';
+  return address && address !== current ? address : null;
+}
+
 function applyComplaint(db: Db, clock: Clock, st: Statements, c: Complaint, now: number, forged: boolean): Row {
   const base: Row = { kind: 'complaint', severity: null, messageId: c.messageId, contactId: null, recipient: c.recipient, status: null, diagnostic: c.userAgent, feedbackType: c.feedbackType, note: '', applied: false, keepRaw: true };
   const m = messageFor(st, c.messageId, forged);
   if (typeof m === 'string') return { ...base, note: m };
+  // An internal notification went to the team address, not to the contact it is about: whoever marked it as spam, the
+  // contact did not, so their consent and address are left alone. Kept with its bytes among the reports that changed nothing.
+  if (m.templateId === '$notify') {
+    const team = notifyAddressOf(m);
+    return {
+      ...base,
+      recipient: c.recipient ?? (team || null),
+      note: `Complaint (${c.feedbackType}) about an internal notification sent to ${team ? cut(team, 100) : 'the team'}, not to the contact (${m.email}): their consent and suppressions are unchanged.`,
+    };
+  }
+  const former = formerAddressComplainedAbout(st, m, c.recipient);
   // Providers often redact the recipient; the message went to one contact only, so it is theirs whatever they wrote.
-  const recipient = m.email.toLowerCase();
+  const recipient = former ?? m.email.toLowerCase();
   const row: Row = { ...base, recipient, contactId: m.contactId, keepRaw: false };
   if (c.feedbackType === 'not-spam') return { ...row, note: 'Not-spam feedback (the contact moved it out of spam): nothing to do.' };
   const eventKey = `$email_complained:${m.id}`;
   if (st.event.get(eventKey)) return { ...row, note: 'Already applied: a complaint about this message was received before.' };
 
   const suppressed = st.suppress.run(recipient, 'complaint', cut(`Marked as spam (${c.feedbackType}${c.userAgent ? `, ${c.userAgent}` : ''})`, 500), now).changes === 1;
-  if (m.templateId !== '$notify') bumpCount(db, 'template_complained', now, m.personaKey, m.templateId);
+  bumpCount(db, 'template_complained', now, m.personaKey, m.templateId);
   const domain = fromDomainOfHeader(m.messageIdHeader);
   if (domain) bumpCount(db, 'domain_complained', now, null, domain);
-  const unsubscribes = m.subscription !== 'unsubscribed';
-  const action = `${unsubscribes ? 'unsubscribed' : 'was already unsubscribed'}, ${suppressed ? 'address suppressed' : 'the address was already suppressed'}`;
+  // About an address the contact has left: that address is suppressed, but the contact, who now reads mail elsewhere,
+  // did not complain about mail to their current address, so their consent stays as it is.
+  const unsubscribes = former === null && m.subscription !== 'unsubscribed';
+  const action = former
+    ? `${suppressed ? `${cut(former, 100)} suppressed` : `${cut(former, 100)} was already suppressed`}; not unsubscribed: sent to an address the contact no longer uses (now ${m.email})`
+    : `${unsubscribes ? 'unsubscribed' : 'was already unsubscribed'}, ${suppressed ? 'address suppressed' : 'the address was already suppressed'}`;
   const note = `Complaint (${c.feedbackType}): ${action}.`;
   // The complaint before the unsubscribe it causes, so the timeline reads cause, then effect.
   writeEvent(db, {
@@ -292,6 +342,7 @@ function applyComplaint(db: Db, clock: Clock, st: Statements, c: Complaint, now:
       ...(m.journeyId ? { journeyId: m.journeyId, nodeId: m.nodeId } : {}),
       feedbackType: c.feedbackType,
       ...(c.userAgent ? { userAgent: cut(c.userAgent, 100) } : {}),
+      ...(former ? { address: former } : {}),
       action,
     },
     timestamp: now,
