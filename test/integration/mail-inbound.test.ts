@@ -19,6 +19,7 @@ import { startInboundListener, type InboundListener } from '../../server/mail/in
 import { RAW_KEPT_BYTES } from '../../server/mail/inbound/process.ts';
 import { verpAddress } from '../../server/mail/inbound/verp.ts';
 import { readSendingSettings, saveSender, writeSendingSettings } from '../../server/mail/settings.ts';
+import { deliverabilityReport } from '../../server/reports/deliverability.ts';
 import { lifecycleReport } from '../../server/reports/lifecycle.ts';
 import { startMail } from '../../server/mail/runtime.ts';
 import { parseBatch } from '../../shared/contacts/segment.ts';
@@ -611,6 +612,33 @@ describe('the built-in development SMTP server', () => {
 });
 
 describe('deliverability figures from sending', () => {
+  it('counts a bounce and a complaint that arrive the next day on the day their email was sent', async () => {
+    addSendingDomain();
+    const ana = subscribedContact(world, 'ana.lopez@example.net');
+    const dana = subscribedContact(world, 'dana.k@yahoo.example');
+    const bounced = await sendWelcome(ana);
+    const complained = await sendWelcome(dana);
+    // The next day: one more email goes out, and the reports about yesterday's arrive.
+    world.clock.advance(DAY);
+    await sendWelcome(subscribedContact(world, 'ben.okafor@example.org'));
+    expect(await deliver(listener.port, sampleAbout('postfix-hard-bounce', bounced), [verpAddress(bounced, BOUNCE_DOMAIN, TEST_SECRET)])).toMatchObject({ ok: true });
+    expect(await deliver(listener.port, sampleAbout('arf-abuse-complaint', complained), [`fbl@${BOUNCE_DOMAIN}`])).toMatchObject({ ok: true });
+
+    const sendDay = dayOf(Date.parse('2026-03-02T09:00:00Z'));
+    const byDay = (metric: string) => world.db.$client.prepare(`SELECT day, key, n FROM daily_counts WHERE metric = ? ORDER BY day, key`).all(metric);
+    expect(byDay('domain_bounced')).toEqual([{ day: sendDay, key: FROM_DOMAIN, n: 1 }]);
+    expect(byDay('domain_complained')).toEqual([{ day: sendDay, key: FROM_DOMAIN, n: 1 }]);
+    expect(byDay('template_bounced')).toEqual([{ day: sendDay, key: 'welcome', n: 1 }]);
+    expect(byDay('template_complained')).toEqual([{ day: sendDay, key: 'welcome', n: 1 }]);
+    // As the Deliverability page draws it: half of Monday's two emails bounced, none of Tuesday's one.
+    const shop = deliverabilityReport(world.db, world.clock.now().getTime()).domains.find((d) => d.domain === FROM_DOMAIN)!;
+    expect(shop.daily.slice(-2)).toEqual([
+      { date: '2026-03-02', sent: 2, bounced: 1, complained: 1, bounceRate: 0.5, complaintRate: 0.5 },
+      { date: '2026-03-03', sent: 1, bounced: 0, complained: 0, bounceRate: 0, complaintRate: 0 },
+    ]);
+  });
+
+
   it('counts sent mail for its From domain by UTC day', async () => {
     const ana = subscribedContact(world, 'ana.lopez@example.net');
     await sendWelcome(ana);

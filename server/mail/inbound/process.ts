@@ -191,6 +191,13 @@ function apply(db: Db, clock: Clock, st: Statements, entry: InboundReport, now: 
   }
 }
 
+/**
+ * When a report counts in the template and domain rollups: the day its message was sent, as template_sent and
+ * domain_sent count it, so a day's rates compare like with like (a bounce arriving the next day is not a 0% day
+ * followed by a day over 100%). Now only for a message with no send time.
+ */
+const rollupTimeOf = (m: MessageRow, now: number): number => m.sentAt ?? now;
+
 /** Why a report that names a message changes nothing, or the message it is about. */
 function messageFor(st: Statements, messageId: string | null, forged: boolean): MessageRow | string {
   if (!messageId) {
@@ -222,6 +229,7 @@ function applyBounce(db: Db, st: Statements, b: Bounce, now: number, forged: boo
 
   const figures = m.templateId !== '$notify';
   const domain = fromDomainOfHeader(m.messageIdHeader);
+  const countedAt = rollupTimeOf(m, now);
   const said = `${b.status} ${reason}${b.diagnostic ? ` (${b.diagnostic})` : ''}`;
   let action: string;
   let note: string;
@@ -231,8 +239,8 @@ function applyBounce(db: Db, st: Statements, b: Bounce, now: number, forged: boo
     const hard = b.severity === 'hard';
     const suppressed = hard && st.suppress.run(b.recipient, 'hard_bounce', cut(`${b.status} ${reason}${b.diagnostic ? `: ${b.diagnostic}` : ''}`, 500), now).changes === 1;
     st.markBounced.run(cut(`${hard ? 'Bounced' : 'Refused'} after it was sent: ${said}`, 1_000), m.id);
-    if (figures) bumpCount(db, 'template_bounced', now, m.personaKey, m.templateId);
-    if (domain) bumpCount(db, 'domain_bounced', now, null, domain);
+    if (figures) bumpCount(db, 'template_bounced', countedAt, m.personaKey, m.templateId);
+    if (domain) bumpCount(db, 'domain_bounced', countedAt, null, domain);
     countExperimentBounce(db.$client, m.id, now);
     action = hard
       ? suppressed
@@ -241,7 +249,7 @@ function applyBounce(db: Db, st: Statements, b: Bounce, now: number, forged: boo
       : 'counted as a bounce; the address is not suppressed, since this refusal is not about whether it exists';
     note = hard ? `Hard bounce (${reason}): ${action}.` : `Blocked (${reason}, ${b.status}): ${action}.`;
   } else {
-    if (figures) bumpCount(db, 'template_soft_bounced', now, m.personaKey, m.templateId);
+    if (figures) bumpCount(db, 'template_soft_bounced', countedAt, m.personaKey, m.templateId);
     // The other messages that soft-bounced, plus this one (not stored yet, and new: a repeat stopped above).
     const n = (st.softBounces.get(b.recipient, now - SOFT_BOUNCE_WINDOW_DAYS * DAY_MS) as { n: number }).n + 1;
     if (n >= SOFT_BOUNCE_LIMIT) {
@@ -321,9 +329,9 @@ function applyComplaint(db: Db, clock: Clock, st: Statements, c: Complaint, now:
   if (st.event.get(eventKey)) return { ...row, note: 'Already applied: a complaint about this message was received before.' };
 
   const suppressed = st.suppress.run(recipient, 'complaint', cut(`Marked as spam (${c.feedbackType}${c.userAgent ? `, ${c.userAgent}` : ''})`, 500), now).changes === 1;
-  bumpCount(db, 'template_complained', now, m.personaKey, m.templateId);
+  bumpCount(db, 'template_complained', rollupTimeOf(m, now), m.personaKey, m.templateId);
   const domain = fromDomainOfHeader(m.messageIdHeader);
-  if (domain) bumpCount(db, 'domain_complained', now, null, domain);
+  if (domain) bumpCount(db, 'domain_complained', rollupTimeOf(m, now), null, domain);
   // About an address the contact has left: that address is suppressed, but the contact, who now reads mail elsewhere,
   // did not complain about mail to their current address, so their consent stays as it is.
   const unsubscribes = former === null && m.subscription !== 'unsubscribed';
