@@ -12,6 +12,7 @@ import { createApp } from './http/app.ts';
 import { log } from './log.ts';
 import { startMail } from './mail/runtime.ts';
 import { startInboundListener } from './mail/inbound/listener.ts';
+import { scheduleSuppressionExpiry } from './mail/suppressions.ts';
 import { openWorkspace } from './workspace.ts';
 
 const config = loadConfigOrExit();
@@ -26,6 +27,7 @@ const executorTask = scheduleExecutor(executor, config.executorIntervalSeconds, 
   deliverWebhooks({ db: workspace.db, clock: workspace.clock, secret: workspace.secret, log }),
 );
 const lapseTask = scheduleLapseCheck(workspace.db, workspace.clock, log);
+const suppressionTask = scheduleSuppressionExpiry(workspace.db, workspace.clock, log);
 // Without SMTP_URL this starts the development SMTP server whose mail the Inbox page shows.
 const mail = await startMail({ db: workspace.db, clock: workspace.clock, secret: workspace.secret, publicUrl: config.publicUrl, smtpUrl: config.smtpUrl, dnsServers: config.dnsServers, log });
 // INBOUND_SMTP_PORT: bounces and complaints for the bounce domains arrive here (the MX of each bounce domain points at it).
@@ -43,6 +45,9 @@ const server = app.listen(config.port, (error?: Error) => {
   }
   executorTask.start();
   lapseTask.start();
+  // Once at start too: a server that was down when a suppression ended sends to the address again at once.
+  void suppressionTask.execute();
+  suppressionTask.start();
   mail.delivery.start();
   log.info({ port: config.port, dataDir: config.dataDir, executorIntervalSeconds: config.executorIntervalSeconds }, 'kairos started');
   process.stdout.write(`\nKairos is running: open ${config.publicUrl}\n\n`);
@@ -52,6 +57,7 @@ function shutdown(signal: string) {
   log.info({ signal }, 'kairos stopping');
   executorTask.stop();
   lapseTask.stop();
+  suppressionTask.stop();
   server.close(() => {
     // The delivery loop finishes the messages in flight before the database closes.
     void Promise.all([mail.stop(), inbound?.close()])

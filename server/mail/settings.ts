@@ -71,9 +71,11 @@ export function removeSender(db: Db, id: string): void {
   });
 }
 
+/** Suppresses an address for good; over a soft-bounce suppression (which would lift after 30 days) this one stays. */
 export function suppress(db: Db, clock: Clock, email: string, reason: 'hard_bounce' | 'complaint' | 'manual', detail: string): void {
+  const values = { email: email.trim().toLowerCase(), reason, detail: detail.slice(0, 500), createdAt: clock.now() };
   db.insert(suppressions)
-    .values({ email: email.trim().toLowerCase(), reason, detail: detail.slice(0, 500), createdAt: clock.now() })
-    .onConflictDoNothing()
+    .values(values)
+    .onConflictDoUpdate({ target: suppressions.email, set: { reason, detail: values.detail, createdAt: values.createdAt }, setWhere: eq(suppressions.reason, 'soft_bounces') })
     .run();
 }

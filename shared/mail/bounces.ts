@@ -4,6 +4,11 @@
 /** Soft bounces of one address within this window make Kairos stop sending to it. */
 export const SOFT_BOUNCE_LIMIT = 3;
 export const SOFT_BOUNCE_WINDOW_DAYS = 7;
+/**
+ * A suppression for soft bounces lifts this long after it was made: a full mailbox or a server having a bad week says
+ * nothing lasting about the address, so mail goes again (and a new run of soft bounces suppresses it again).
+ */
+export const SOFT_BOUNCE_SUPPRESSION_DAYS = 30;
 
 const DETAILS: Record<string, string> = {
   '1.1': 'the mailbox does not exist',

@@ -18,7 +18,9 @@ import { dkimSelector, encryptSecret, generateDkimKey } from '../../server/mail/
 import { startInboundListener, type InboundListener } from '../../server/mail/inbound/listener.ts';
 import { RAW_KEPT_BYTES } from '../../server/mail/inbound/process.ts';
 import { verpAddress } from '../../server/mail/inbound/verp.ts';
-import { readSendingSettings, saveSender, writeSendingSettings } from '../../server/mail/settings.ts';
+import { readSendingSettings, saveSender, suppress, writeSendingSettings } from '../../server/mail/settings.ts';
+import { scheduleSuppressionExpiry } from '../../server/mail/suppressions.ts';
+import { log } from '../../server/log.ts';
 import { deliverabilityReport } from '../../server/reports/deliverability.ts';
 import { lifecycleReport } from '../../server/reports/lifecycle.ts';
 import { startMail } from '../../server/mail/runtime.ts';
@@ -204,7 +206,7 @@ describe('the inbound SMTP listener', () => {
     expect(suppression('ben.okafor@example.org')).toBeUndefined();
     const third = await softBounceOn(11);
     expect(third).toMatchObject({ kind: 'bounce', severity: 'soft', status: '4.2.2', contactId: ben });
-    expect(third.note).toBe('Soft bounce (the mailbox is full): 3 soft bounces within 7 days, address suppressed.');
+    expect(third.note).toBe('Soft bounce (the mailbox is full): 3 soft bounces within 7 days, address suppressed until 2026-04-12.');
     expect(suppression('ben.okafor@example.org')).toMatchObject({ reason: 'soft_bounces' });
     expect(counted('template_soft_bounced', 'welcome')).toBe(4);
     expect(welcomeFigures()).toMatchObject({ sent: 4, softBounces: 4, bounces: 0, complaints: 0 });
@@ -221,6 +223,57 @@ describe('the inbound SMTP listener', () => {
         VALUES ('m_after', ?, 'e_after', 'j1', 'welcome', 1, 'welcome', '{}', 'marketing', 'delay', 'queued', ?, ?)`)
       .run(ben, now, now);
     expect((await world.mail.delivery.runOnce()).outcomes).toMatchObject({ sent: 0, suppressed: 1 });
+  });
+
+  it('lifts a soft-bounce suppression after 30 days, suppresses again after a new run, and for good after a hard bounce', async () => {
+    const ben = subscribedContact(world, 'ben.okafor@example.org');
+    addSendingDomain();
+    withoutCap();
+    const expiry = scheduleSuppressionExpiry(world.db, world.clock, log);
+    expect(expiry.getStatus()).toBe('stopped');
+    const sendAndReport = async (fixtureName: string) => {
+      const message = await sendWelcome(ben);
+      world.clock.advance(60_000);
+      expect(await deliver(listener.port, sampleAbout(fixtureName, message), [verpAddress(message, BOUNCE_DOMAIN, TEST_SECRET)])).toMatchObject({ ok: true });
+      world.clock.advance(DAY);
+      return message;
+    };
+    const nextEmail = async () => {
+      queueMessage(world, ben);
+      return (await world.mail.delivery.runOnce()).outcomes;
+    };
+    for (let i = 0; i < 3; i++) await sendAndReport('soft-bounce-expired');
+    const suppressedAt = world.db.$client.prepare(`SELECT created_at AS at FROM suppressions WHERE email = 'ben.okafor@example.org'`).get() as { at: number };
+    expect(suppression('ben.okafor@example.org')).toMatchObject({ reason: 'soft_bounces', detail: expect.stringMatching(/Sent to again from 2026-04-03\.$/) });
+
+    // 29 days on, still suppressed; past 30, lifted, and the next email goes out.
+    world.clock.set(new Date(suppressedAt.at + 29 * DAY));
+    await expiry.execute();
+    expect(await nextEmail()).toMatchObject({ sent: 0, suppressed: 1 });
+    world.clock.set(new Date(suppressedAt.at + 30 * DAY + 60_000));
+    await expiry.execute();
+    expect(suppression('ben.okafor@example.org')).toBeUndefined();
+    expect(await nextEmail()).toMatchObject({ sent: 1 });
+
+    // A new run of three suppresses again, with its own 30 days.
+    const first = await sendAndReport('soft-bounce-expired');
+    await sendAndReport('soft-bounce-expired');
+    await sendAndReport('soft-bounce-expired');
+    expect(reports().at(-1)!.note).toMatch(/: 3 soft bounces within 7 days, address suppressed until /);
+    expect(await nextEmail()).toMatchObject({ sent: 0, suppressed: 1 });
+
+    // A hard bounce arriving late for the first of them: the address does not exist, and that does not lift.
+    expect(await deliver(listener.port, sampleAbout('postfix-hard-bounce', first).toString('latin1').replaceAll('ana.lopez@example.net', 'ben.okafor@example.org'), [verpAddress(first, BOUNCE_DOMAIN, TEST_SECRET)])).toMatchObject({ ok: true });
+    expect(suppression('ben.okafor@example.org')).toMatchObject({ reason: 'hard_bounce' });
+    // Nor does one added by hand in Settings over a soft-bounce suppression.
+    world.db.$client.prepare(`INSERT INTO suppressions (email, reason, detail, created_at) VALUES ('cleo@example.org', 'soft_bounces', '', ?)`).run(world.clock.now().getTime());
+    suppress(world.db, world.clock, 'cleo@example.org', 'manual', 'asked us by phone');
+    expect(suppression('cleo@example.org')).toEqual({ reason: 'manual', detail: 'asked us by phone' });
+    world.clock.advance(31 * DAY);
+    await expiry.execute();
+    expect(suppression('ben.okafor@example.org')).toMatchObject({ reason: 'hard_bounce' });
+    expect(suppression('cleo@example.org')).toMatchObject({ reason: 'manual' });
+    await expiry.destroy();
   });
 
   it('keeps delay notices (greylisting, a full mailbox still being retried) without counting them as bounces', async () => {

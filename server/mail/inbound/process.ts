@@ -11,6 +11,7 @@ import { log as defaultLog, type Logger } from '../../log.ts';
 import { bumpCount } from '../../reports/rollups.ts';
 import { fromDomainOfHeader } from '../compose.ts';
 import { parseInboundReport, type Bounce, type Complaint, type InboundEnvelope, type InboundReport, type InboundSettings } from './reports.ts';
+import { softBounceSuppressionEnds } from '../suppressions.ts';
 import { looksLikeVerp } from './verp.ts';
 
 /**
@@ -89,7 +90,11 @@ function statements(db: Db) {
     // Soft bounces of one address (Action failed with 4.x.x; delay notices are stored without a severity), one per message.
     softBounces: p(`SELECT count(DISTINCT message_id) AS n FROM inbound_reports
       WHERE recipient = ? AND kind = 'bounce' AND severity = 'soft' AND contact_id IS NOT NULL AND received_at > ?`),
-    suppress: p(`INSERT INTO suppressions (email, reason, detail, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING`),
+    // A soft-bounce suppression ends (server/mail/suppressions.ts): a hard bounce or a complaint makes it for good, and a
+    // new run of soft bounces starts its time again; any other suppression stays as it was.
+    suppress: p(`INSERT INTO suppressions (email, reason, detail, created_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (email) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, created_at = excluded.created_at
+      WHERE suppressions.reason = 'soft_bounces'`),
     suppression: p(`SELECT reason FROM suppressions WHERE email = ?`),
     markBounced: p(`UPDATE messages SET error = ? WHERE id = ? AND status = 'sent'`),
   };
@@ -114,7 +119,8 @@ const cut = (value: string, n: number) => (value.length > n ? `${value.slice(0, 
  * - blocked (any other 5.x.x: a policy or spam block, DMARC, a full mailbox): counted like a hard bounce, but the
  *   address is not suppressed; the note and the timeline say why;
  * - soft bounce (Action failed with a 4.x.x status): the template's soft bounces count; the address is suppressed
- *   (soft_bounces) once SOFT_BOUNCE_LIMIT of its messages soft-bounced within SOFT_BOUNCE_WINDOW_DAYS;
+ *   (soft_bounces) once SOFT_BOUNCE_LIMIT of its messages soft-bounced within SOFT_BOUNCE_WINDOW_DAYS, for
+ *   SOFT_BOUNCE_SUPPRESSION_DAYS (server/mail/suppressions.ts lifts it);
  * - delay notice (Action delayed): stored with its note, nothing counted;
  * - complaint (any feedback type but not-spam): the contact is unsubscribed (source `complaint`) and the address
  *   suppressed (complaint); the template's and the domain's complaints count. About an address the contact no longer
@@ -253,8 +259,10 @@ function applyBounce(db: Db, st: Statements, b: Bounce, now: number, forged: boo
     // The other messages that soft-bounced, plus this one (not stored yet, and new: a repeat stopped above).
     const n = (st.softBounces.get(b.recipient, now - SOFT_BOUNCE_WINDOW_DAYS * DAY_MS) as { n: number }).n + 1;
     if (n >= SOFT_BOUNCE_LIMIT) {
-      const suppressed = st.suppress.run(b.recipient, 'soft_bounces', `${n} soft bounces within ${SOFT_BOUNCE_WINDOW_DAYS} days; the last: ${b.status} ${reason}`, now).changes === 1;
-      action = `${n} soft bounces within ${SOFT_BOUNCE_WINDOW_DAYS} days, ${suppressed ? 'address suppressed' : 'the address was already suppressed'}`;
+      const until = new Date(softBounceSuppressionEnds(now)).toISOString().slice(0, 10);
+      const detail = `${n} soft bounces within ${SOFT_BOUNCE_WINDOW_DAYS} days; the last: ${b.status} ${reason}. Sent to again from ${until}.`;
+      const suppressed = st.suppress.run(b.recipient, 'soft_bounces', detail, now).changes === 1;
+      action = `${n} soft bounces within ${SOFT_BOUNCE_WINDOW_DAYS} days, ${suppressed ? `address suppressed until ${until}` : 'the address was already suppressed'}`;
     } else {
       action = `${n} of ${SOFT_BOUNCE_LIMIT} soft bounces within ${SOFT_BOUNCE_WINDOW_DAYS} days; at ${SOFT_BOUNCE_LIMIT} the address is suppressed`;
     }
