@@ -618,6 +618,37 @@ describe('the inbound SMTP listener', () => {
     expect(await deliver(listener.port, fixture('postfix-hard-bounce'), [`postmaster@${BOUNCE_DOMAIN}`])).toMatchObject({ ok: true });
   });
 
+  it("still takes a removed domain's bounces for 30 days, for the mail sent before, then refuses them", async () => {
+    addSendingDomain();
+    const ana = subscribedContact(world, 'ana.lopez@example.net');
+    const ben = subscribedContact(world, 'ben.okafor@example.org');
+    const toAna = await sendWelcome(ana);
+    const toBen = await sendWelcome(ben);
+    const removedAt = world.clock.now().getTime();
+    world.mail.domains.remove('d1');
+    expect(world.mail.domains.list()).toEqual([]);
+
+    // Two days later the hard bounce of Ana's email arrives at its VERP address, and is applied.
+    world.clock.set(new Date(removedAt + 2 * DAY));
+    expect(await deliver(listener.port, sampleAbout('postfix-hard-bounce', toAna), [verpAddress(toAna, BOUNCE_DOMAIN, TEST_SECRET)])).toMatchObject({ ok: true });
+    expect(suppression('ana.lopez@example.net')).toMatchObject({ reason: 'hard_bounce' });
+    // The development server sorts it the same way.
+    const dev = await startMail({ db: world.db, clock: world.clock, secret: TEST_SECRET, publicUrl: 'https://kairos.example.com' });
+    try {
+      const port = Number(/:(\d+)\)$/.exec(dev.destination)![1]);
+      expect(await deliver(port, fixture('out-of-office'), [`postmaster@${BOUNCE_DOMAIN}`])).toMatchObject({ ok: true });
+      expect(reports().at(-1)).toMatchObject({ kind: 'unmatched' });
+    } finally {
+      await dev.stop();
+    }
+
+    // Past 30 days the bounce domain is no longer ours to answer for.
+    world.clock.set(new Date(removedAt + 30 * DAY + 60_000));
+    const late = await deliver(listener.port, sampleAbout('postfix-hard-bounce', toBen).toString('latin1').replaceAll('ana.lopez@example.net', 'ben.okafor@example.org'), [verpAddress(toBen, BOUNCE_DOMAIN, TEST_SECRET)]);
+    expect(late).toMatchObject({ ok: false, code: 550 });
+    expect(suppression('ben.okafor@example.org')).toBeUndefined();
+  });
+
   it('answers 4xx when the database fails, so the sender keeps the report and it arrives on the retry', async () => {
     const ana = subscribedContact(world, 'ana.lopez@example.net');
     const message = await sendWelcome(ana);

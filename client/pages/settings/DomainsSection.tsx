@@ -178,7 +178,7 @@ function RemoveDomainModal({ domain, onClose }: { domain: DomainRow | null; onCl
         {remove.error && <Alert color="red" variant="light" role="alert">{errorMessage(remove.error)}</Alert>}
         <Text size="sm">
           Mail from {domain?.domain} goes out without a DKIM signature from now on, and its keys are deleted. Adding the domain again makes new keys, whose
-          records you would publish again.
+          records you would publish again. Bounces and complaints about mail already sent are still taken at {domain?.bounceDomain} for 30 days.
         </Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={close} data-autofocus>Cancel</Button>

@@ -11,6 +11,7 @@ import { timeOrderedId } from '../../ids.ts';
 import { checkDomainDns, type DnsResolver } from './dnsCheck.ts';
 import { dkimSelector, encryptSecret, generateDkimKeyAsync, type DkimAlgorithm } from './keys.ts';
 import { dkimRecordFor, dnsRecordsFor, parseDomainName, type DnsRecord } from './records.ts';
+import { rememberRemovedDomain } from './removed.ts';
 import type { SigningDomain } from './signing.ts';
 
 /** A request the service refuses, with the input field it is about (null: none) and the tRPC code that fits. */
@@ -54,6 +55,7 @@ export interface DomainsOptions {
 export interface DomainsService {
   list(): DomainView[];
   add(input: AddDomainInput): Promise<DomainView>;
+  /** Deletes the domain and its keys; its bounce domain is still taken for REMOVED_BOUNCE_DOMAIN_DAYS (./removed.ts). */
   remove(id: string): void;
   /** Looks every record up, stores what was found as the domain's last check and returns the domain. Never throws for DNS. */
   check(id: string): Promise<DomainView>;
@@ -206,8 +208,12 @@ export function createDomainsService(options: DomainsOptions): DomainsService {
     },
 
     remove(id) {
-      rowOf(id);
-      db.delete(sendingDomains).where(eq(sendingDomains.id, id)).run();
+      db.$client.transaction(() => {
+        const row = rowOf(id);
+        // Its keys go; its bounce domain is still taken for a while, for the bounces of mail already sent.
+        rememberRemovedDomain(db, { domain: row.domain, bounceDomain: row.bounceDomain }, clock.now().getTime());
+        db.delete(sendingDomains).where(eq(sendingDomains.id, id)).run();
+      })();
     },
 
     async check(id) {

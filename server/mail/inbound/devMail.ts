@@ -27,7 +27,7 @@ function domainOf(address: string): string {
 export function devMailHandler(deps: { db: Db; clock: Clock; secret: string; log: Logger }): (mail: ReceivedMail) => Promise<void> {
   const { db, clock, secret, log } = deps;
   return async (mail) => {
-    const bounceDomains = bounceDomainsOf(db);
+    const bounceDomains = bounceDomainsOf(db, clock.now().getTime());
     const toBounceDomain = mail.recipients.some((r) => bounceDomains.includes(domainOf(r)));
     if (!toBounceDomain && !isMultipartReport(mail.raw)) return captureEmail(db, clock, mail);
     const result = await receiveInbound(db, clock, mail.raw, { to: mail.recipients, from: mail.from }, { bounceDomains, secret }, log);

@@ -1,6 +1,7 @@
 // The inbound SMTP listener for production (INBOUND_SMTP_PORT): the bounce domains' MX hands it delivery status
 // notifications and feedback-loop complaints. No auth (mail servers do not log in), a size limit, and only recipients
-// on a configured bounce domain: anything else is refused at RCPT TO, so it is no open relay and no mailbox.
+// on a configured bounce domain (or one of a domain removed in the last 30 days, for mail sent before): anything else
+// is refused at RCPT TO, so it is no open relay and no mailbox.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import type { Clock } from '../../clock.ts';
@@ -69,7 +70,7 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
       try {
         if (session.envelope.rcptTo.length >= MAX_RECIPIENTS) return callback(smtpError(452, 'Too many recipients'));
         const domain = domainOf(address.address);
-        if (!bounceDomainsOf(db).includes(domain)) {
+        if (!bounceDomainsOf(db, clock.now().getTime()).includes(domain)) {
           log.info({ to: address.address.slice(0, 200) }, 'inbound SMTP: recipient refused, not on a bounce domain');
           return callback(smtpError(550, `5.1.1 <${address.address.slice(0, 200)}>: this server takes only bounces and complaints for its bounce domains`));
         }
@@ -118,7 +119,7 @@ export async function startInboundListener(options: InboundListenerOptions): Pro
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
         };
-        void receiveInbound(db, clock, Buffer.concat(chunks), envelope, { bounceDomains: bounceDomainsOf(db), secret }, log)
+        void receiveInbound(db, clock, Buffer.concat(chunks), envelope, { bounceDomains: bounceDomainsOf(db, clock.now().getTime()), secret }, log)
           .then((result) => answer(result.ok ? null : smtpError(451, `4.3.0 ${result.message}`)))
           .catch((error: unknown) => {
             log.error({ err: error }, 'inbound SMTP: report not stored');

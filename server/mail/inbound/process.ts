@@ -10,6 +10,7 @@ import { countExperimentBounce } from '../../experiments/tracker.ts';
 import { log as defaultLog, type Logger } from '../../log.ts';
 import { bumpCount } from '../../reports/rollups.ts';
 import { fromDomainOfHeader } from '../compose.ts';
+import { removedBounceDomains } from '../domains/removed.ts';
 import { parseInboundReport, type Bounce, type Complaint, type InboundEnvelope, type InboundReport, type InboundSettings } from './reports.ts';
 import { softBounceSuppressionEnds } from '../suppressions.ts';
 import { looksLikeVerp } from './verp.ts';
@@ -32,10 +33,14 @@ export type InboundResult =
   /** Nothing was stored: the database failed. The SMTP answer is 4xx so the sender retries. */
   | { ok: false; message: string };
 
-/** The bounce domains of the configured sending domains, read per report so a domain added a minute ago already counts. */
-export function bounceDomainsOf(db: Db): string[] {
+/**
+ * The bounce domains of the configured sending domains and of those removed within REMOVED_BOUNCE_DOMAIN_DAYS (their
+ * mail still bounces), read per report so a domain added a minute ago already counts.
+ */
+export function bounceDomainsOf(db: Db, nowMs: number): string[] {
   const rows = db.$client.prepare(`SELECT bounce_domain AS d FROM sending_domains`).all() as { d: string }[];
-  return [...new Set(rows.map((r) => r.d.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean))];
+  const all = [...rows.map((r) => r.d), ...removedBounceDomains(db, nowMs)];
+  return [...new Set(all.map((d) => d.trim().toLowerCase().replace(/\.$/, '')).filter(Boolean))];
 }
 
 interface MessageRow {
