@@ -11,6 +11,7 @@ import { useTRPC } from '../api/trpc.ts';
 import { JourneyStatusBadge } from '../ui/JourneyStatusBadge.tsx';
 import { PageHeader } from '../ui/PageHeader.tsx';
 import { ErrorState, LoadingState } from '../ui/QueryState.tsx';
+import { Section } from '../ui/Section.tsx';
 import { EntriesPerWeekChart, FlowsSankey, PhasesNowChart, ReferralsChart, type Labels } from './dashboard/DashboardCharts.tsx';
 import {
   customPeriod,
@@ -40,26 +41,6 @@ function Stat({ label, value, detail }: { label: string; value: string; detail?:
           {detail}
         </Text>
       )}
-    </Paper>
-  );
-}
-
-function Section({ title, description, children }: { title: string; description?: string; children: React.ReactNode }) {
-  return (
-    <Paper withBorder radius="md" p="md" component="section" aria-label={title}>
-      <Stack gap="sm">
-        <div>
-          <Title order={2} size="h4">
-            {title}
-          </Title>
-          {description && (
-            <Text size="sm" c="dimmed">
-              {description}
-            </Text>
-          )}
-        </div>
-        {children}
-      </Stack>
     </Paper>
   );
 }

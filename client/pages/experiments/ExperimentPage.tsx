@@ -38,29 +38,10 @@ import {
   type HistoryEntry,
 } from './experimentData.ts';
 import { ExperimentStatusBadge } from './experimentUi.tsx';
+import { Section } from '../../ui/Section.tsx';
 
 const FIXED_P_HELP =
   'The classic two-sample test. It is only valid read once, at an end planned in advance: looked at every day and stopped when it dips below 0.05, it finds differences that are not there. The verdict never uses it.';
-
-function Section({ title, description, children }: { title: string; description?: ReactNode; children: ReactNode }) {
-  return (
-    <Paper withBorder radius="md" p="md" component="section" aria-label={title}>
-      <Stack gap="sm">
-        <div>
-          <Title order={2} size="h4">
-            {title}
-          </Title>
-          {description && (
-            <Text size="sm" c="dimmed">
-              {description}
-            </Text>
-          )}
-        </div>
-        {children}
-      </Stack>
-    </Paper>
-  );
-}
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
