@@ -30,6 +30,9 @@ interface Finding {
 
 /** Waits until no finite animation or transition runs (a modal fading in has not its final colours yet). */
 async function settled(page: Page): Promise<void> {
+  // Two frames first: a transition that was just asked for (a dialog opening) is not running yet until a frame has
+  // been drawn, and an empty list of animations would let axe read the dialog half faded in.
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
   await page.waitForFunction(() =>
     document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
   );
