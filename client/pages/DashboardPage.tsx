@@ -1,7 +1,7 @@
 // The lifecycle dashboard: for all contacts or one persona over a period, where contacts are, how they moved between
 // phases, how fast, and what each moment's journeys and each template did. A flow leads to its contacts, a journey to
 // its editor.
-import { Alert, Anchor, Button, Code, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconLayoutGrid } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';

@@ -1,5 +1,5 @@
 // Journeys: every journey of the workspace, filtered by moment, persona and status; import and create.
-import { Anchor, Button, FileButton, Group, Input, Modal, Paper, SegmentedControl, Select, Stack, Table, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
+import { Anchor, Button, FileButton, Group, Input, Modal, Paper, SegmentedControl, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { IconPlus, IconRoute, IconUpload } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -12,6 +12,7 @@ import { PageHeader } from '../ui/PageHeader.tsx';
 import { PersonaSwatch } from '../ui/PersonaSwatch.tsx';
 import { ErrorState, LoadingState } from '../ui/QueryState.tsx';
 import { JourneyPriority, PRIORITY_HINT } from './journeys/JourneyPriority.tsx';
+import { EmptyState as EmptyStateCard } from '../ui/EmptyState.tsx';
 
 const STATUSES = ['draft', 'live', 'paused', 'archived'] as const;
 type Status = (typeof STATUSES)[number];
@@ -88,20 +89,12 @@ function NewJourneyDialog({ opened, onClose, moments, personas }: {
 
 function EmptyState({ filtered, onClear, onCreate }: { filtered: boolean; onClear: () => void; onCreate: () => void }) {
   return (
-    <Paper withBorder p="xl" radius="md">
-      <Stack align="center" gap="sm" py="lg" maw={480} mx="auto">
-        <ThemeIcon size={48} radius="xl" variant="light" aria-hidden>
-          <IconRoute size={26} stroke={1.5} />
-        </ThemeIcon>
-        <Title order={2} size="h4" ta="center">
-          {filtered ? 'No journeys match these filters' : 'No journeys yet'}
-        </Title>
-        <Text c="dimmed" size="sm" ta="center">
-          {filtered
-            ? 'Try another moment, persona or status.'
-            : 'Each journey answers one moment that matters for one persona. Start from a cell of the lifecycle matrix, create one here, or import a journey file.'}
-        </Text>
-        {filtered ? (
+    <EmptyStateCard
+      icon={<IconRoute size={26} stroke={1.5} />}
+      title={filtered ? 'No journeys match these filters' : 'No journeys yet'}
+      width={480}
+      actions={
+        filtered ? (
           <Button variant="light" onClick={onClear}>
             Clear filters
           </Button>
@@ -114,9 +107,13 @@ function EmptyState({ filtered, onClear, onCreate }: { filtered: boolean; onClea
               New journey
             </Button>
           </Group>
-        )}
-      </Stack>
-    </Paper>
+        )
+      }
+    >
+      {filtered
+        ? 'Try another moment, persona or status.'
+        : 'Each journey answers one moment that matters for one persona. Start from a cell of the lifecycle matrix, create one here, or import a journey file.'}
+    </EmptyStateCard>
   );
 }
 

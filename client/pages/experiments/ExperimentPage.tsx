@@ -1,7 +1,7 @@
 // /experiments/:id — one experiment: its design, the verdict in plain language, per-arm figures and comparisons with
 // statistics that stay valid however often one looks, the sample check and the power, three charts, the decisions a
 // manager can take, and the history of who decided what on which figures.
-import { ActionIcon, Alert, Anchor, Badge, Box, Button, Collapse, Group, Paper, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Badge, Box, Button, Collapse, Group, Paper, SimpleGrid, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconInfoCircle, IconScale } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { TRPCClientError } from '@trpc/client';

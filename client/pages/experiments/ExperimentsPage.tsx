@@ -1,6 +1,6 @@
 // Experiments: every split of a published journey and every journey holdout, running first, with its contacts per arm
 // and the verdict in plain language; filtered by status (and by journey, from ?journey=).
-import { Anchor, Button, Group, Input, Paper, SegmentedControl, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
+import { Anchor, Button, Group, Input, Paper, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { IconFlask } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
@@ -10,23 +10,15 @@ import { ErrorState, LoadingState } from '../../ui/QueryState.tsx';
 import { formatNumber } from '../dashboard/dashboardData.ts';
 import { EXPERIMENT_STATUSES, KIND_LABEL, plural, STATUS_STYLE, type ExperimentListRow, type ExperimentStatus } from './experimentData.ts';
 import { ExperimentStatusBadge, VerdictBadge } from './experimentUi.tsx';
+import { EmptyState as EmptyStateCard } from '../../ui/EmptyState.tsx';
 
 function EmptyState({ filtered, onClear }: { filtered: boolean; onClear: () => void }) {
   return (
-    <Paper withBorder p="xl" radius="md">
-      <Stack align="center" gap="sm" py="lg" maw={520} mx="auto">
-        <ThemeIcon size={48} radius="xl" variant="light" aria-hidden>
-          <IconFlask size={26} stroke={1.5} />
-        </ThemeIcon>
-        <Title order={2} size="h4" ta="center">
-          {filtered ? 'No experiments match this filter' : 'No experiments yet'}
-        </Title>
-        <Text c="dimmed" size="sm" ta="center">
-          {filtered
-            ? 'Try another status, or show the experiments of every journey.'
-            : 'Add a Split to a journey and publish it; each split is an experiment. A journey holdout measures the journey itself.'}
-        </Text>
-        {filtered ? (
+    <EmptyStateCard
+      icon={<IconFlask size={26} stroke={1.5} />}
+      title={filtered ? 'No experiments match this filter' : 'No experiments yet'}
+      actions={
+        filtered ? (
           <Button variant="light" onClick={onClear}>
             Show all experiments
           </Button>
@@ -34,9 +26,13 @@ function EmptyState({ filtered, onClear }: { filtered: boolean; onClear: () => v
           <Button variant="light" component={Link} to="/journeys">
             Open Journeys
           </Button>
-        )}
-      </Stack>
-    </Paper>
+        )
+      }
+    >
+      {filtered
+        ? 'Try another status, or show the experiments of every journey.'
+        : 'Add a Split to a journey and publish it; each split is an experiment. A journey holdout measures the journey itself.'}
+    </EmptyStateCard>
   );
 }
 
