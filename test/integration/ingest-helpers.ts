@@ -46,7 +46,8 @@ export async function post(
   body: unknown,
   options: { key?: string | null; gzip?: boolean; raw?: string | Buffer } = {},
 ): Promise<{ status: number; body: { success?: boolean; message?: string } }> {
-  const text = options.raw ?? JSON.stringify(body);
+  // No body at all (undefined) is an empty request, gzipped or not: JSON.stringify gives undefined for it.
+  const text = options.raw ?? JSON.stringify(body) ?? '';
   const payload = options.gzip ? new Uint8Array(gzipSync(text)) : typeof text === 'string' ? text : new Uint8Array(text);
   const key = options.key === undefined ? srv.writeKey : options.key;
   const res = await fetch(`${srv.url}${path}`, {
